@@ -1,0 +1,497 @@
+//! Combining policies into a decision (spec §4): the deny sweep, SCP and RCP
+//! levels, resource-policy strengths, boundaries and session policies.
+//!
+//! Evaluation is generic over an [`Observer`]: the hot path passes [`NoTrace`], which
+//! compiles away, and `explain` records every statement's outcome.
+
+use crate::policy::{Effect, Policy, Statement};
+use crate::principal::Strength;
+use crate::request::{Caller, Request};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Decision {
+    Allow,
+    ExplicitDeny,
+    ImplicitDeny,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "Allow",
+            Decision::ExplicitDeny => "ExplicitDeny",
+            Decision::ImplicitDeny => "ImplicitDeny",
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which policy of a [`PolicySet`] something refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyRef {
+    Identity(usize),
+    Resource,
+    Scp { level: usize, index: usize },
+    Rcp { level: usize, index: usize },
+    Boundary(usize),
+    Session,
+}
+
+impl std::fmt::Display for PolicyRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PolicyRef::Identity(i) => write!(f, "identity_policies[{i}]"),
+            PolicyRef::Resource => write!(f, "resource_policy"),
+            PolicyRef::Scp { level, index } => write!(f, "scps[{level}][{index}]"),
+            PolicyRef::Rcp { level, index } => write!(f, "rcps[{level}][{index}]"),
+            PolicyRef::Boundary(i) => write!(f, "boundary[{i}]"),
+            PolicyRef::Session => write!(f, "session_policy"),
+        }
+    }
+}
+
+/// The element of a statement that did not match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Element {
+    Principal,
+    NotPrincipal,
+    Action,
+    NotAction,
+    Resource,
+    NotResource,
+    /// The condition at this index of [`Statement::conditions`].
+    Condition(usize),
+}
+
+/// Whether a statement applies to a request, and if not, the first element that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatementOutcome {
+    Matched(Strength),
+    NotMatched(Element),
+}
+
+/// Why a request ended as it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Decider {
+    /// A statement decided: the matching Deny, or the Allow that granted.
+    Statement { policy: PolicyRef, index: usize },
+    /// The account's root user has full access within its account.
+    RootUser,
+    /// No statement decided; the reason is named.
+    Implicit(ImplicitReason),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImplicitReason {
+    /// SCP level `level` (0 = root) has no Allow for the request.
+    ScpLevelDoesNotAllow {
+        level: usize,
+    },
+    /// Anonymous and service callers, and cross-account requests, need a resource-policy Allow.
+    ResourcePolicyDoesNotAllow,
+    /// KMS keys need their key policy to allow (or to delegate to the account).
+    KeyPolicyDoesNotAllow,
+    /// Assuming a role needs its trust policy to allow.
+    TrustPolicyDoesNotAllow,
+    IdentityPolicyDoesNotAllow,
+    BoundaryDoesNotAllow,
+    SessionPolicyDoesNotAllow,
+}
+
+impl ImplicitReason {
+    pub fn describe(self) -> String {
+        match self {
+            ImplicitReason::ScpLevelDoesNotAllow { level } => {
+                format!("SCP level {level} has no Allow for this request; every level must allow")
+            }
+            ImplicitReason::ResourcePolicyDoesNotAllow => {
+                "no resource-policy statement allows this caller (anonymous, service and cross-account callers need one)".into()
+            }
+            ImplicitReason::KeyPolicyDoesNotAllow => {
+                "the KMS key policy neither allows the caller nor delegates to its account".into()
+            }
+            ImplicitReason::TrustPolicyDoesNotAllow => "the role's trust policy does not allow the caller".into(),
+            ImplicitReason::IdentityPolicyDoesNotAllow => "no identity-policy statement allows this request".into(),
+            ImplicitReason::BoundaryDoesNotAllow => "the permissions boundary does not allow this request".into(),
+            ImplicitReason::SessionPolicyDoesNotAllow => "the session policy does not allow this request".into(),
+        }
+    }
+}
+
+/// A decision and what decided it. Copy, and computed without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Outcome {
+    pub decision: Decision,
+    pub decider: Decider,
+}
+
+/// Sees every statement that evaluation looks at.
+pub trait Observer {
+    fn statement(&mut self, policy: PolicyRef, index: usize, outcome: StatementOutcome);
+}
+
+/// The hot path's observer: records nothing.
+pub struct NoTrace;
+
+impl Observer for NoTrace {
+    #[inline(always)]
+    fn statement(&mut self, _: PolicyRef, _: usize, _: StatementOutcome) {}
+}
+
+/// One statement's outcome, as recorded by [`PolicySet::explain`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementTrace {
+    pub policy: PolicyRef,
+    pub index: usize,
+    pub outcome: StatementOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub outcome: Outcome,
+    pub statements: Vec<StatementTrace>,
+}
+
+impl Observer for Vec<StatementTrace> {
+    fn statement(&mut self, policy: PolicyRef, index: usize, outcome: StatementOutcome) {
+        self.push(StatementTrace {
+            policy,
+            index,
+            outcome,
+        });
+    }
+}
+
+impl Statement {
+    /// Does this statement apply to the request? Checks action, resource, principal
+    /// and conditions in that order and reports the first that fails.
+    pub fn evaluate(&self, request: &Request, has_boundary: bool) -> StatementOutcome {
+        let action_hit = self
+            .action
+            .patterns
+            .iter()
+            .any(|p| p.matcher.matches(&request.action));
+        if action_hit == self.action.negated {
+            return StatementOutcome::NotMatched(if self.action.negated {
+                Element::NotAction
+            } else {
+                Element::Action
+            });
+        }
+        if let Some(resource) = &self.resource {
+            let hit = resource.patterns.iter().any(|p| {
+                p.matcher.with_pattern(&request.context, |atoms| {
+                    crate::wildcard::matches(atoms, &request.resource, false)
+                }) == Some(true)
+            });
+            if hit == resource.negated {
+                return StatementOutcome::NotMatched(if resource.negated {
+                    Element::NotResource
+                } else {
+                    Element::Resource
+                });
+            }
+        }
+        let strength = match &self.principal {
+            None => Strength::Direct,
+            Some(p) => match p.applies_to(&request.caller, has_boundary) {
+                Some(s) => s,
+                None => {
+                    return StatementOutcome::NotMatched(if p.negated {
+                        Element::NotPrincipal
+                    } else {
+                        Element::Principal
+                    })
+                }
+            },
+        };
+        for (i, c) in self.conditions.iter().enumerate() {
+            if !c.matcher.evaluate(c.operator, &c.key, &request.context) {
+                return StatementOutcome::NotMatched(Element::Condition(i));
+            }
+        }
+        StatementOutcome::Matched(strength)
+    }
+}
+
+/// What one policy says about a request.
+#[derive(Debug, Clone, Copy, Default)]
+struct PolicyScan {
+    /// The first matching Deny statement.
+    deny: Option<usize>,
+    /// The strongest matching Allow statement.
+    allow: Option<(usize, Strength)>,
+}
+
+fn scan<O: Observer>(
+    policy: &Policy,
+    at: PolicyRef,
+    request: &Request,
+    has_boundary: bool,
+    observer: &mut O,
+) -> PolicyScan {
+    let mut result = PolicyScan::default();
+    for (index, statement) in policy.statements.iter().enumerate() {
+        let outcome = statement.evaluate(request, has_boundary);
+        observer.statement(at, index, outcome);
+        if let StatementOutcome::Matched(strength) = outcome {
+            match statement.effect {
+                Effect::Deny => {
+                    result.deny.get_or_insert(index);
+                }
+                Effect::Allow => {
+                    if result.allow.is_none_or(|(_, s)| strength > s) {
+                        result.allow = Some((index, strength));
+                    }
+                }
+            }
+        }
+    }
+    result
+}
+
+/// The policies that bear on one request (spec §0): the caller's identity policies,
+/// boundary and session policy, the SCP levels of the caller's account, the RCP
+/// levels of the resource's account, and the resource's own policy.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicySet {
+    pub identity: Vec<Policy>,
+    pub resource: Option<Policy>,
+    /// One list per level, root first. Every level must allow.
+    pub scps: Vec<Vec<Policy>>,
+    /// One list per level. AWS's `RCPFullAWSAccess` is implied, so only denies bite.
+    pub rcps: Vec<Vec<Policy>>,
+    /// The boundary's documents; the boundary allows what any of them allows.
+    pub boundary: Vec<Policy>,
+    pub session: Option<Policy>,
+}
+
+impl PolicySet {
+    pub fn policy(&self, at: PolicyRef) -> Option<&Policy> {
+        match at {
+            PolicyRef::Identity(i) => self.identity.get(i),
+            PolicyRef::Resource => self.resource.as_ref(),
+            PolicyRef::Scp { level, index } => self.scps.get(level)?.get(index),
+            PolicyRef::Rcp { level, index } => self.rcps.get(level)?.get(index),
+            PolicyRef::Boundary(i) => self.boundary.get(i),
+            PolicyRef::Session => self.session.as_ref(),
+        }
+    }
+
+    /// The decision for one request. Allocates nothing.
+    pub fn evaluate(&self, request: &Request) -> Decision {
+        self.evaluate_with(request, &mut NoTrace).decision
+    }
+
+    /// The decision with every statement's outcome.
+    pub fn explain(&self, request: &Request) -> Explanation {
+        let mut statements = Vec::new();
+        let outcome = self.evaluate_with(request, &mut statements);
+        Explanation {
+            outcome,
+            statements,
+        }
+    }
+
+    pub fn evaluate_with<O: Observer>(&self, request: &Request, observer: &mut O) -> Outcome {
+        let caller = &request.caller;
+        let iam = caller.is_iam_principal();
+        let has_boundary = iam && !self.boundary.is_empty();
+        let mut deny: Option<(PolicyRef, usize)> = None;
+        let mut note = |scan: PolicyScan, at: PolicyRef| {
+            if let (None, Some(index)) = (deny, scan.deny) {
+                deny = Some((at, index));
+            }
+            scan
+        };
+
+        for (level, policies) in self.rcps.iter().enumerate() {
+            for (index, p) in policies.iter().enumerate() {
+                note(
+                    scan(
+                        p,
+                        PolicyRef::Rcp { level, index },
+                        request,
+                        has_boundary,
+                        observer,
+                    ),
+                    PolicyRef::Rcp { level, index },
+                );
+            }
+        }
+        let mut scp_gap = None;
+        if iam {
+            for (level, policies) in self.scps.iter().enumerate() {
+                let mut allows = false;
+                for (index, p) in policies.iter().enumerate() {
+                    let at = PolicyRef::Scp { level, index };
+                    allows |= note(scan(p, at, request, has_boundary, observer), at)
+                        .allow
+                        .is_some();
+                }
+                if !allows && scp_gap.is_none() {
+                    scp_gap = Some(level);
+                }
+            }
+        }
+        let resource_allow = match &self.resource {
+            Some(p) => {
+                note(
+                    scan(p, PolicyRef::Resource, request, has_boundary, observer),
+                    PolicyRef::Resource,
+                )
+                .allow
+            }
+            None => None,
+        };
+        let mut identity_allow = None;
+        let mut boundary_allows = !has_boundary;
+        let mut session_allows = !matches!(caller, Caller::FederatedUser { .. });
+        if iam {
+            for (i, p) in self.identity.iter().enumerate() {
+                let s = note(
+                    scan(p, PolicyRef::Identity(i), request, has_boundary, observer),
+                    PolicyRef::Identity(i),
+                );
+                if let (None, Some((index, _))) = (identity_allow, s.allow) {
+                    identity_allow = Some((PolicyRef::Identity(i), index));
+                }
+            }
+            for (i, p) in self.boundary.iter().enumerate() {
+                boundary_allows |= note(
+                    scan(p, PolicyRef::Boundary(i), request, has_boundary, observer),
+                    PolicyRef::Boundary(i),
+                )
+                .allow
+                .is_some();
+            }
+            if let Some(p) = &self.session {
+                session_allows = note(
+                    scan(p, PolicyRef::Session, request, has_boundary, observer),
+                    PolicyRef::Session,
+                )
+                .allow
+                .is_some();
+            }
+        }
+
+        let implicit = |reason| Outcome {
+            decision: Decision::ImplicitDeny,
+            decider: Decider::Implicit(reason),
+        };
+        let allow = |decider| Outcome {
+            decision: Decision::Allow,
+            decider,
+        };
+        if let Some((policy, index)) = deny {
+            return Outcome {
+                decision: Decision::ExplicitDeny,
+                decider: Decider::Statement { policy, index },
+            };
+        }
+        if let Some(level) = scp_gap {
+            return implicit(ImplicitReason::ScpLevelDoesNotAllow { level });
+        }
+        let resource_grant = resource_allow.map(|(index, strength)| {
+            (
+                Decider::Statement {
+                    policy: PolicyRef::Resource,
+                    index,
+                },
+                strength,
+            )
+        });
+        if !iam {
+            // Anonymous and service callers: only the resource policy can grant.
+            return match resource_grant {
+                Some((decider, _)) => allow(decider),
+                None => implicit(ImplicitReason::ResourcePolicyDoesNotAllow),
+            };
+        }
+        let is_root = matches!(caller, Caller::Root { .. });
+        let identity = if is_root {
+            Some(Decider::RootUser)
+        } else {
+            identity_allow.map(|(policy, index)| Decider::Statement { policy, index })
+        };
+        // Identity, boundary and session must all allow on the identity path.
+        let identity_path = || match identity {
+            None => Err(ImplicitReason::IdentityPolicyDoesNotAllow),
+            Some(_) if !boundary_allows => Err(ImplicitReason::BoundaryDoesNotAllow),
+            Some(_) if !session_allows => Err(ImplicitReason::SessionPolicyDoesNotAllow),
+            Some(d) => Ok(d),
+        };
+        if !request.is_same_account() {
+            return match (identity_path(), resource_grant) {
+                (Err(reason), _) => implicit(reason),
+                (Ok(_), None) => implicit(ImplicitReason::ResourcePolicyDoesNotAllow),
+                (Ok(_), Some((decider, _))) => allow(decider),
+            };
+        }
+        if resource_grant.is_none() {
+            if is_kms_key(&request.resource) {
+                return implicit(ImplicitReason::KeyPolicyDoesNotAllow);
+            }
+            if is_role_trust(request) {
+                return implicit(ImplicitReason::TrustPolicyDoesNotAllow);
+            }
+        }
+        if is_root {
+            return allow(Decider::RootUser);
+        }
+        match resource_grant {
+            Some((decider, Strength::Direct)) => allow(decider),
+            Some((decider, Strength::Parent)) => {
+                if !boundary_allows {
+                    implicit(ImplicitReason::BoundaryDoesNotAllow)
+                } else if !session_allows {
+                    implicit(ImplicitReason::SessionPolicyDoesNotAllow)
+                } else {
+                    allow(decider)
+                }
+            }
+            Some((_, Strength::Account)) | None => match identity_path() {
+                Ok(d) => allow(d),
+                Err(reason) => implicit(reason),
+            },
+        }
+    }
+}
+
+/// A KMS key ARN (`arn:aws:kms:R:A:key/ID`); aliases are not keys.
+fn is_kms_key(resource: &str) -> bool {
+    let mut f = resource.splitn(6, ':');
+    f.next() == Some("arn")
+        && f.nth(1) == Some("kms")
+        && f.nth(2).is_some_and(|r| r.starts_with("key/"))
+}
+
+/// `sts:AssumeRole*` on a role ARN: the role's trust policy must allow.
+fn is_role_trust(request: &Request) -> bool {
+    let action = request.action.as_bytes();
+    let prefix = b"sts:assumerole";
+    let assumes =
+        action.len() >= prefix.len() && action[..prefix.len()].eq_ignore_ascii_case(prefix);
+    let mut f = request.resource.splitn(6, ':');
+    let role = f.next() == Some("arn")
+        && f.nth(1) == Some("iam")
+        && f.nth(2).is_some_and(|r| r.starts_with("role/"));
+    assumes && role
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_keys_and_roles() {
+        assert!(is_kms_key("arn:aws:kms:us-east-1:111122223333:key/abc"));
+        assert!(!is_kms_key("arn:aws:kms:us-east-1:111122223333:alias/abc"));
+        assert!(!is_kms_key("*"));
+    }
+}

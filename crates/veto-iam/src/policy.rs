@@ -1,0 +1,1309 @@
+//! The typed policy model, read from JSON with every element's span, and compiled
+//! into matchers as it is read.
+//!
+//! Reading reports *every* grammar error of a document at once (spec §1.8); a
+//! policy with any error is refused, and warnings travel with the loaded policy.
+
+use crate::condition::{compile_condition, ConditionMatcher};
+use crate::diagnostic::Diagnostic;
+use crate::json::{self, JsonKind, JsonMember, JsonValue};
+use crate::operator::ConditionOperator;
+use crate::span::Span;
+use crate::suggest;
+use crate::template::{GlobValue, Template};
+use crate::wildcard::{self, Atom};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Version {
+    /// `2012-10-17`: policy variables are interpreted.
+    V2012,
+    /// `2008-10-17`: `${…}` is literal text.
+    V2008,
+    /// No `Version`: treated as 2008-10-17, with a warning.
+    Missing,
+}
+
+impl Version {
+    pub fn interprets_variables(self) -> bool {
+        self == Version::V2012
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// The kind of policy a document is used as; it decides which elements it may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyKind {
+    Identity,
+    Resource,
+    Scp,
+    Rcp,
+    Boundary,
+    Session,
+}
+
+impl PolicyKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "an identity policy",
+            PolicyKind::Resource => "a resource policy",
+            PolicyKind::Scp => "an SCP",
+            PolicyKind::Rcp => "an RCP",
+            PolicyKind::Boundary => "a permissions boundary",
+            PolicyKind::Session => "a session policy",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub version: Version,
+    pub version_span: Option<Span>,
+    pub id: Option<Spanned<String>>,
+    pub statements: Vec<Statement>,
+    /// Whether `Statement` was written as an array (kept for writing the policy back).
+    pub statement_is_array: bool,
+    pub span: Span,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// `Statement[2]`, or `Statement` when the policy has a single statement object.
+    pub path: String,
+    pub sid: Option<Spanned<String>>,
+    pub effect: Effect,
+    pub effect_span: Span,
+    pub principal: Option<PrincipalElement>,
+    pub action: ActionElement,
+    /// `None` only in trust policies, which have no resource element.
+    pub resource: Option<ResourceElement>,
+    pub conditions: Vec<Condition>,
+    pub condition_span: Option<Span>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrincipalElement {
+    /// `NotPrincipal`.
+    pub negated: bool,
+    pub entries: Vec<PrincipalEntry>,
+    /// Written as the bare string `"*"`.
+    pub bare_star: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrincipalEntry {
+    /// `AWS`, `Service`, `Federated` or `CanonicalUser`.
+    pub key: String,
+    pub text: String,
+    pub kind: PrincipalKind,
+    pub span: Span,
+}
+
+/// What one principal entry names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrincipalKind {
+    Everyone,
+    /// An account (its ID or its `:root` ARN): any authenticated principal of it.
+    Account {
+        account: String,
+    },
+    User {
+        arn: String,
+    },
+    Role {
+        partition: String,
+        account: String,
+        name: String,
+        arn: String,
+    },
+    RoleSession {
+        arn: String,
+    },
+    FederatedUser {
+        arn: String,
+    },
+    Service(String),
+    Federated(String),
+    CanonicalUser(String),
+    /// `AIDA…`/`AROA…`: a deleted principal's unique ID; matches no new principal.
+    UniqueId(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionElement {
+    /// `NotAction`.
+    pub negated: bool,
+    pub patterns: Vec<ActionPattern>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionPattern {
+    pub text: String,
+    pub span: Span,
+    pub matcher: ActionMatcher,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionMatcher {
+    Any,
+    /// Service prefix and name pattern, both lower case.
+    Service {
+        service: String,
+        name: Vec<Atom>,
+    },
+}
+
+impl ActionMatcher {
+    pub fn matches(&self, action: &str) -> bool {
+        match self {
+            ActionMatcher::Any => true,
+            ActionMatcher::Service { service, name } => match action.split_once(':') {
+                Some((s, n)) => s.eq_ignore_ascii_case(service) && wildcard::matches(name, n, true),
+                None => false,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceElement {
+    /// `NotResource`.
+    pub negated: bool,
+    pub patterns: Vec<ResourcePattern>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourcePattern {
+    pub text: String,
+    pub span: Span,
+    pub matcher: GlobValue,
+}
+
+/// The JSON type a condition value was written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScalarKind {
+    String,
+    Number,
+    Bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionValue {
+    /// The value as text: booleans become `true`/`false`, numbers keep their source text.
+    pub text: String,
+    pub kind: ScalarKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub operator: ConditionOperator,
+    pub operator_span: Span,
+    /// The key as written.
+    pub key: String,
+    pub key_span: Span,
+    pub values: Vec<ConditionValue>,
+    /// Whether the values were written as an array.
+    pub values_are_array: bool,
+    pub matcher: ConditionMatcher,
+    pub span: Span,
+}
+
+/// Why a policy could not be read: every error found, plus warnings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct PolicyError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl PolicyError {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+const TOP_LEVEL: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_ELEMENTS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+const PRINCIPAL_KEYS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
+
+impl Policy {
+    /// Reads a policy from JSON text. Spans are byte offsets into `text`.
+    pub fn parse(text: &str) -> Result<Policy, PolicyError> {
+        let value = json::parse(text).map_err(|e| PolicyError {
+            diagnostics: vec![Diagnostic::error(
+                "",
+                format!("not valid JSON: {}", e.message),
+                e.span,
+            )],
+        })?;
+        Policy::from_json(&value)
+    }
+
+    /// Reads a policy from an already parsed JSON value; spans are those of `value`.
+    pub fn from_json(value: &JsonValue) -> Result<Policy, PolicyError> {
+        let mut reader = Reader::default();
+        let policy = reader.policy(value);
+        match policy {
+            Some(p) if !reader.diagnostics.iter().any(Diagnostic::is_error) => Ok(Policy {
+                warnings: reader.diagnostics,
+                ..p
+            }),
+            _ => Err(PolicyError {
+                diagnostics: reader.diagnostics,
+            }),
+        }
+    }
+
+    /// Errors and warnings that depend on where the policy is used (spec §1.10).
+    pub fn check_kind(&self, kind: PolicyKind) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        if kind == PolicyKind::Identity {
+            if let Some(id) = &self.id {
+                out.push(Diagnostic::warning(
+                    "Id",
+                    "identity-based policies should not carry an `Id`",
+                    id.span,
+                ));
+            }
+            let mut seen: Vec<&Spanned<String>> = Vec::new();
+            for sid in self.statements.iter().filter_map(|s| s.sid.as_ref()) {
+                if let Some(first) = seen.iter().find(|s| s.value == sid.value) {
+                    out.push(
+                        Diagnostic::error(
+                            "Sid",
+                            format!("duplicate Sid `{}` in an identity policy", sid.value),
+                            sid.span,
+                        )
+                        .with_related(first.span, "first used here"),
+                    );
+                } else {
+                    seen.push(sid);
+                }
+            }
+        }
+        if kind == PolicyKind::Rcp && self.version != Version::V2012 {
+            let span = self.version_span.unwrap_or(self.span);
+            out.push(Diagnostic::error(
+                "Version",
+                "RCPs require \"Version\": \"2012-10-17\"",
+                span,
+            ));
+        }
+        for s in &self.statements {
+            let principal_wanted = matches!(kind, PolicyKind::Resource | PolicyKind::Rcp);
+            match (&s.principal, principal_wanted) {
+                (Some(p), false) => out.push(Diagnostic::error(
+                    s.path.clone(),
+                    format!(
+                        "{} is not allowed in {}: the principal is whoever the policy is attached to",
+                        if p.negated { "NotPrincipal" } else { "Principal" },
+                        kind.name()
+                    ),
+                    p.span,
+                )),
+                (None, true) => out.push(Diagnostic::error(
+                    s.path.clone(),
+                    format!("{} needs a Principal element in every statement", kind.name()),
+                    s.span,
+                )),
+                _ => {}
+            }
+            if kind == PolicyKind::Rcp {
+                if let Some(p) = s.principal.as_ref().filter(|p| p.negated) {
+                    out.push(Diagnostic::error(
+                        s.path.clone(),
+                        "RCPs do not support NotPrincipal",
+                        p.span,
+                    ));
+                }
+                if s.action.negated {
+                    out.push(Diagnostic::error(
+                        s.path.clone(),
+                        "RCPs do not support NotAction",
+                        s.action.span,
+                    ));
+                }
+            }
+            if s.resource.is_none() && kind != PolicyKind::Resource {
+                out.push(Diagnostic::error(
+                    s.path.clone(),
+                    format!(
+                        "missing Resource or NotResource: {} needs one in every statement",
+                        kind.name()
+                    ),
+                    s.span,
+                ));
+            }
+        }
+        out
+    }
+
+    /// Writes the policy back as JSON. Reading the result gives an equivalent policy.
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{");
+        match self.version {
+            Version::V2012 => out.push_str("\"Version\":\"2012-10-17\","),
+            Version::V2008 => out.push_str("\"Version\":\"2008-10-17\","),
+            Version::Missing => {}
+        }
+        if let Some(id) = &self.id {
+            out.push_str(&format!("\"Id\":{},", quote(&id.value)));
+        }
+        out.push_str("\"Statement\":");
+        let statements: Vec<String> = self.statements.iter().map(Statement::to_json).collect();
+        if self.statement_is_array {
+            out.push_str(&format!("[{}]", statements.join(",")));
+        } else {
+            out.push_str(&statements.join(","));
+        }
+        out.push('}');
+        out
+    }
+}
+
+impl Statement {
+    fn to_json(&self) -> String {
+        let mut fields = Vec::new();
+        if let Some(sid) = &self.sid {
+            fields.push(format!("\"Sid\":{}", quote(&sid.value)));
+        }
+        let effect = match self.effect {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        };
+        fields.push(format!("\"Effect\":\"{effect}\""));
+        if let Some(p) = &self.principal {
+            let name = if p.negated {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            };
+            if p.bare_star {
+                fields.push(format!("\"{name}\":\"*\""));
+            } else {
+                let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+                for e in &p.entries {
+                    match groups.iter_mut().find(|(k, _)| *k == e.key) {
+                        Some((_, v)) => v.push(quote(&e.text)),
+                        None => groups.push((&e.key, vec![quote(&e.text)])),
+                    }
+                }
+                let body: Vec<String> = groups
+                    .iter()
+                    .map(|(k, v)| format!("{}:[{}]", quote(k), v.join(",")))
+                    .collect();
+                fields.push(format!("\"{name}\":{{{}}}", body.join(",")));
+            }
+        }
+        let actions: Vec<String> = self
+            .action
+            .patterns
+            .iter()
+            .map(|a| quote(&a.text))
+            .collect();
+        let name = if self.action.negated {
+            "NotAction"
+        } else {
+            "Action"
+        };
+        fields.push(format!("\"{name}\":[{}]", actions.join(",")));
+        if let Some(r) = &self.resource {
+            let resources: Vec<String> = r.patterns.iter().map(|p| quote(&p.text)).collect();
+            let name = if r.negated { "NotResource" } else { "Resource" };
+            fields.push(format!("\"{name}\":[{}]", resources.join(",")));
+        }
+        if self.condition_span.is_some() {
+            let mut blocks: Vec<(String, Vec<String>)> = Vec::new();
+            for c in &self.conditions {
+                let values: Vec<String> = c
+                    .values
+                    .iter()
+                    .map(|v| match v.kind {
+                        ScalarKind::String => quote(&v.text),
+                        ScalarKind::Number | ScalarKind::Bool => v.text.clone(),
+                    })
+                    .collect();
+                let values = if c.values_are_array {
+                    format!("[{}]", values.join(","))
+                } else {
+                    values.join(",")
+                };
+                let entry = format!("{}:{values}", quote(&c.key));
+                let op = c.operator.name();
+                match blocks.iter_mut().find(|(o, _)| *o == op) {
+                    Some((_, entries)) => entries.push(entry),
+                    None => blocks.push((op, vec![entry])),
+                }
+            }
+            let body: Vec<String> = blocks
+                .iter()
+                .map(|(op, entries)| format!("{}:{{{}}}", quote(op), entries.join(",")))
+                .collect();
+            fields.push(format!("\"Condition\":{{{}}}", body.join(",")));
+        }
+        format!("{{{}}}", fields.join(","))
+    }
+}
+
+/// A JSON string literal.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[derive(Default)]
+struct Reader {
+    diagnostics: Vec<Diagnostic>,
+    version: Option<Version>,
+}
+
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl Reader {
+    fn error(&mut self, path: &str, message: impl Into<String>, span: Span) {
+        self.diagnostics
+            .push(Diagnostic::error(path, message, span));
+    }
+
+    fn warning(&mut self, path: &str, message: impl Into<String>, span: Span) {
+        self.diagnostics
+            .push(Diagnostic::warning(path, message, span));
+    }
+
+    fn version(&self) -> Version {
+        self.version.unwrap_or(Version::Missing)
+    }
+
+    /// Reports duplicate keys (exact, or ignoring case when `fold`) and unknown keys.
+    fn check_members(
+        &mut self,
+        path: &str,
+        members: &[JsonMember],
+        known: Option<&[&str]>,
+        what: &str,
+        fold: bool,
+    ) {
+        for (i, m) in members.iter().enumerate() {
+            let first = members[..i].iter().find(|o| {
+                if fold {
+                    o.key.eq_ignore_ascii_case(&m.key)
+                } else {
+                    o.key == m.key
+                }
+            });
+            if let Some(first) = first {
+                let message = if first.key == m.key {
+                    format!("duplicate key `{}`", m.key)
+                } else {
+                    format!(
+                        "duplicate key `{}` (same as `{}`: names ignore case)",
+                        m.key, first.key
+                    )
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(path, message, m.key_span)
+                        .with_related(first.key_span, "first given here"),
+                );
+                continue;
+            }
+            if let Some(known) = known {
+                if !known.contains(&m.key.as_str()) {
+                    let hint = suggest::closest(&m.key, known.iter().copied())
+                        .map(|s| format!(" (did you mean {s}?)"))
+                        .unwrap_or_else(|| format!(": expected one of {}", known.join(", ")));
+                    self.error(
+                        path,
+                        format!("unknown {what} `{}`{hint}", m.key),
+                        m.key_span,
+                    );
+                }
+            }
+        }
+    }
+
+    fn policy(&mut self, value: &JsonValue) -> Option<Policy> {
+        let Some(members) = value.as_object() else {
+            self.error(
+                "",
+                format!(
+                    "expected a policy document (a JSON object with Version and Statement), found {}",
+                    value.type_name()
+                ),
+                value.span,
+            );
+            return None;
+        };
+        self.check_members("", members, Some(TOP_LEVEL), "policy element", false);
+        let mut version_span = None;
+        match value.get("Version") {
+            None => {
+                self.warning(
+                    "Version",
+                    "missing Version: policy variables are read as literal text; add \"Version\": \"2012-10-17\"",
+                    value.span,
+                );
+                self.version = Some(Version::Missing);
+            }
+            Some(v) => {
+                version_span = Some(v.span);
+                self.version = match v.as_str() {
+                    Some("2012-10-17") => Some(Version::V2012),
+                    Some("2008-10-17") => Some(Version::V2008),
+                    _ => {
+                        self.error(
+                            "Version",
+                            "invalid Version: expected \"2012-10-17\" or \"2008-10-17\"",
+                            v.span,
+                        );
+                        Some(Version::V2012)
+                    }
+                };
+            }
+        }
+        let id = value.get("Id").and_then(|v| self.string("Id", v));
+        let (statements, statement_is_array) = match value.get("Statement") {
+            None => {
+                self.error(
+                    "",
+                    "missing Statement: a policy needs at least one statement",
+                    value.span,
+                );
+                (Vec::new(), true)
+            }
+            Some(s) => match &s.kind {
+                JsonKind::Array(items) if items.is_empty() => {
+                    self.error("Statement", "Statement must not be an empty array", s.span);
+                    (Vec::new(), true)
+                }
+                JsonKind::Array(items) => (
+                    items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, item)| self.statement(&format!("Statement[{i}]"), item))
+                        .collect(),
+                    true,
+                ),
+                JsonKind::Object(_) => {
+                    (self.statement("Statement", s).into_iter().collect(), false)
+                }
+                _ => {
+                    self.error(
+                        "Statement",
+                        format!(
+                            "expected a statement object or an array of them, found {}",
+                            s.type_name()
+                        ),
+                        s.span,
+                    );
+                    (Vec::new(), true)
+                }
+            },
+        };
+        Some(Policy {
+            version: self.version(),
+            version_span,
+            id,
+            statements,
+            statement_is_array,
+            span: value.span,
+            warnings: Vec::new(),
+        })
+    }
+
+    fn string(&mut self, path: &str, value: &JsonValue) -> Option<Spanned<String>> {
+        match value.as_str() {
+            Some(s) => Some(Spanned {
+                value: s.to_string(),
+                span: value.span,
+            }),
+            None => {
+                self.error(
+                    path,
+                    format!("expected a string, found {}", value.type_name()),
+                    value.span,
+                );
+                None
+            }
+        }
+    }
+
+    /// A string or a non-empty array of strings.
+    fn string_list(&mut self, path: &str, value: &JsonValue) -> Option<Vec<Spanned<String>>> {
+        match &value.kind {
+            JsonKind::String(s) => Some(vec![Spanned {
+                value: s.clone(),
+                span: value.span,
+            }]),
+            JsonKind::Array(items) if items.is_empty() => {
+                self.error(
+                    path,
+                    "expected at least one entry, found an empty array",
+                    value.span,
+                );
+                None
+            }
+            JsonKind::Array(items) => {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    out.push(self.string(&format!("{path}[{i}]"), item)?);
+                }
+                Some(out)
+            }
+            _ => {
+                self.error(
+                    path,
+                    format!(
+                        "expected a string or an array of strings, found {}",
+                        value.type_name()
+                    ),
+                    value.span,
+                );
+                None
+            }
+        }
+    }
+
+    fn statement(&mut self, path: &str, value: &JsonValue) -> Option<Statement> {
+        let Some(members) = value.as_object() else {
+            self.error(
+                path,
+                format!("expected a statement object, found {}", value.type_name()),
+                value.span,
+            );
+            return None;
+        };
+        self.check_members(
+            path,
+            members,
+            Some(STATEMENT_ELEMENTS),
+            "statement element",
+            false,
+        );
+        let errors_before = self.diagnostics.iter().filter(|d| d.is_error()).count();
+
+        let sid = value
+            .get("Sid")
+            .and_then(|v| self.string(&format!("{path}.Sid"), v));
+        let effect = match value.get("Effect") {
+            None => {
+                self.error(
+                    path,
+                    "missing Effect: expected \"Allow\" or \"Deny\"",
+                    value.span,
+                );
+                None
+            }
+            Some(v) => match v.as_str() {
+                Some("Allow") => Some((Effect::Allow, v.span)),
+                Some("Deny") => Some((Effect::Deny, v.span)),
+                Some(other) => {
+                    let hint = if other.eq_ignore_ascii_case("allow")
+                        || other.eq_ignore_ascii_case("deny")
+                    {
+                        " (Effect is case-sensitive)"
+                    } else {
+                        ""
+                    };
+                    self.error(
+                        &format!("{path}.Effect"),
+                        format!("invalid Effect `{other}`: expected \"Allow\" or \"Deny\"{hint}"),
+                        v.span,
+                    );
+                    None
+                }
+                None => {
+                    self.error(
+                        &format!("{path}.Effect"),
+                        format!("expected \"Allow\" or \"Deny\", found {}", v.type_name()),
+                        v.span,
+                    );
+                    None
+                }
+            },
+        };
+
+        let principal = match (value.get("Principal"), value.get("NotPrincipal")) {
+            (Some(_), Some(np)) => {
+                self.error(
+                    path,
+                    "a statement cannot have both Principal and NotPrincipal",
+                    np.span,
+                );
+                None
+            }
+            (Some(p), None) => self.principal(&format!("{path}.Principal"), p, false),
+            (None, Some(np)) => {
+                if let Some((Effect::Allow, _)) = effect {
+                    self.error(
+                        &format!("{path}.NotPrincipal"),
+                        "NotPrincipal is only supported with \"Effect\": \"Deny\"",
+                        np.span,
+                    );
+                }
+                self.principal(&format!("{path}.NotPrincipal"), np, true)
+            }
+            (None, None) => None,
+        };
+
+        let action = match (value.get("Action"), value.get("NotAction")) {
+            (Some(_), Some(na)) => {
+                self.error(
+                    path,
+                    "a statement cannot have both Action and NotAction",
+                    na.span,
+                );
+                None
+            }
+            (Some(a), None) => self.actions(&format!("{path}.Action"), a, false),
+            (None, Some(na)) => self.actions(&format!("{path}.NotAction"), na, true),
+            (None, None) => {
+                self.error(path, "missing Action or NotAction", value.span);
+                None
+            }
+        };
+
+        let resource = match (value.get("Resource"), value.get("NotResource")) {
+            (Some(_), Some(nr)) => {
+                self.error(
+                    path,
+                    "a statement cannot have both Resource and NotResource",
+                    nr.span,
+                );
+                None
+            }
+            (Some(r), None) => self.resources(&format!("{path}.Resource"), r, false),
+            (None, Some(nr)) => self.resources(&format!("{path}.NotResource"), nr, true),
+            (None, None) => None,
+        };
+
+        let condition_value = value.get("Condition");
+        let conditions = match condition_value {
+            Some(c) => self.conditions(&format!("{path}.Condition"), c),
+            None => Vec::new(),
+        };
+
+        let errors_after = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        let (effect, effect_span) = effect?;
+        if errors_after > errors_before {
+            return None;
+        }
+        Some(Statement {
+            path: path.to_string(),
+            sid,
+            effect,
+            effect_span,
+            principal,
+            action: action?,
+            resource,
+            conditions,
+            condition_span: condition_value.map(|c| c.span),
+            span: value.span,
+        })
+    }
+
+    fn no_variables(&mut self, path: &str, what: &str, entry: &Spanned<String>) {
+        if self.version().interprets_variables() && entry.value.contains("${") {
+            self.error(
+                path,
+                format!("policy variables are only allowed in Resource, NotResource and String/ARN condition values, not in {what}"),
+                entry.span,
+            );
+        }
+    }
+
+    fn principal(
+        &mut self,
+        path: &str,
+        value: &JsonValue,
+        negated: bool,
+    ) -> Option<PrincipalElement> {
+        let mut entries = Vec::new();
+        let mut bare_star = false;
+        match &value.kind {
+            JsonKind::String(s) if s == "*" => {
+                bare_star = true;
+                entries.push(PrincipalEntry {
+                    key: "AWS".into(),
+                    text: "*".into(),
+                    kind: PrincipalKind::Everyone,
+                    span: value.span,
+                });
+            }
+            JsonKind::Object(members) => {
+                self.check_members(path, members, Some(PRINCIPAL_KEYS), "principal type", false);
+                if members.is_empty() {
+                    self.error(path, "expected at least one principal type (AWS, Service, Federated, CanonicalUser)", value.span);
+                }
+                for m in members {
+                    if !PRINCIPAL_KEYS.contains(&m.key.as_str()) {
+                        continue;
+                    }
+                    let entry_path = format!("{path}.{}", m.key);
+                    for item in self.string_list(&entry_path, &m.value).unwrap_or_default() {
+                        self.no_variables(&entry_path, "a principal", &item);
+                        if let Some(kind) = self.principal_kind(&entry_path, &m.key, &item) {
+                            entries.push(PrincipalEntry {
+                                key: m.key.clone(),
+                                text: item.value,
+                                kind,
+                                span: item.span,
+                            });
+                        }
+                    }
+                }
+            }
+            _ => {
+                self.error(
+                    path,
+                    format!(
+                        "expected \"*\" or an object such as {{\"AWS\": \"arn:aws:iam::111122223333:root\"}}, found {}",
+                        value.type_name()
+                    ),
+                    value.span,
+                );
+                return None;
+            }
+        }
+        Some(PrincipalElement {
+            negated,
+            entries,
+            bare_star,
+            span: value.span,
+        })
+    }
+
+    fn principal_kind(
+        &mut self,
+        path: &str,
+        key: &str,
+        item: &Spanned<String>,
+    ) -> Option<PrincipalKind> {
+        let text = item.value.as_str();
+        match key {
+            "Service" => return Some(PrincipalKind::Service(text.to_string())),
+            "Federated" => return Some(PrincipalKind::Federated(text.to_string())),
+            "CanonicalUser" => return Some(PrincipalKind::CanonicalUser(text.to_string())),
+            _ => {}
+        }
+        if text == "*" {
+            return Some(PrincipalKind::Everyone);
+        }
+        if text.contains(['*', '?']) {
+            self.error(
+                path,
+                format!("`{text}`: a principal cannot hold a partial wildcard; use \"*\" with an aws:PrincipalArn ArnLike condition"),
+                item.span,
+            );
+            return None;
+        }
+        if is_account_id(text) {
+            return Some(PrincipalKind::Account {
+                account: text.to_string(),
+            });
+        }
+        let unique_id = text.len() >= 16
+            && text.starts_with('A')
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if unique_id {
+            return Some(PrincipalKind::UniqueId(text.to_string()));
+        }
+        let parsed = text.strip_prefix("arn:").and_then(|rest| {
+            let mut f = rest.splitn(5, ':');
+            let (partition, service, _region, account, resource) =
+                (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+            if partition.is_empty() || !is_account_id(account) {
+                return None;
+            }
+            let arn = text.to_string();
+            match (service, resource.split_once('/')) {
+                ("iam", None) if resource == "root" => Some(PrincipalKind::Account {
+                    account: account.into(),
+                }),
+                ("iam", Some(("user", p))) if !p.is_empty() => Some(PrincipalKind::User { arn }),
+                ("iam", Some(("role", p))) if !p.is_empty() && !p.ends_with('/') => {
+                    Some(PrincipalKind::Role {
+                        partition: partition.into(),
+                        account: account.into(),
+                        name: p.rsplit('/').next().unwrap_or(p).into(),
+                        arn,
+                    })
+                }
+                ("sts", Some(("assumed-role", p)))
+                    if p.split('/').count() == 2 && !p.contains("//") =>
+                {
+                    Some(PrincipalKind::RoleSession { arn })
+                }
+                ("sts", Some(("federated-user", p))) if !p.is_empty() => {
+                    Some(PrincipalKind::FederatedUser { arn })
+                }
+                _ => None,
+            }
+        });
+        if parsed.is_none() {
+            self.error(
+                path,
+                format!("`{text}` is not a principal: expected \"*\", an account ID, or an IAM user, role, root, assumed-role or federated-user ARN"),
+                item.span,
+            );
+        }
+        parsed
+    }
+
+    fn actions(&mut self, path: &str, value: &JsonValue, negated: bool) -> Option<ActionElement> {
+        let items = self.string_list(path, value)?;
+        let mut patterns = Vec::new();
+        for item in items {
+            self.no_variables(path, "an action", &item);
+            let text = item.value.as_str();
+            let matcher = if text == "*" {
+                ActionMatcher::Any
+            } else {
+                match text.split_once(':') {
+                    Some((service, name))
+                        if !service.is_empty() && !name.is_empty() && !name.contains(':') =>
+                    {
+                        if service.contains(['*', '?']) {
+                            self.error(
+                                path,
+                                format!("`{text}`: wildcards are not allowed in the service prefix of an action"),
+                                item.span,
+                            );
+                            continue;
+                        }
+                        let mut name = wildcard::compile_glob(name);
+                        wildcard::fold_ascii(&mut name);
+                        ActionMatcher::Service {
+                            service: service.to_ascii_lowercase(),
+                            name,
+                        }
+                    }
+                    _ => {
+                        self.error(
+                            path,
+                            format!("`{text}` is not an action: expected \"*\" or `service:Name` with exactly one colon"),
+                            item.span,
+                        );
+                        continue;
+                    }
+                }
+            };
+            patterns.push(ActionPattern {
+                text: item.value,
+                span: item.span,
+                matcher,
+            });
+        }
+        Some(ActionElement {
+            negated,
+            patterns,
+            span: value.span,
+        })
+    }
+
+    fn template(&mut self, path: &str, item: &Spanned<String>) -> Option<Template> {
+        if !self.version().interprets_variables() {
+            if item.value.contains("${") {
+                self.warning(
+                    path,
+                    format!(
+                        "`{}` holds a policy variable, but this policy's Version makes it literal text; use \"Version\": \"2012-10-17\"",
+                        item.value
+                    ),
+                    item.span,
+                );
+            }
+            return Some(Template::text(&item.value));
+        }
+        match Template::parse(&item.value) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.error(path, e.to_string(), item.span);
+                None
+            }
+        }
+    }
+
+    fn resources(
+        &mut self,
+        path: &str,
+        value: &JsonValue,
+        negated: bool,
+    ) -> Option<ResourceElement> {
+        let items = self.string_list(path, value)?;
+        let mut patterns = Vec::new();
+        for item in items {
+            let text = item.value.as_str();
+            if text != "*" {
+                let fields: Vec<&str> = text.splitn(6, ':').collect();
+                if fields.len() < 6 || fields[0] != "arn" {
+                    self.error(
+                        path,
+                        format!("`{text}` is not an ARN: expected \"*\" or `arn:partition:service:region:account:resource` (six fields)"),
+                        item.span,
+                    );
+                    continue;
+                }
+                if fields[2].is_empty() || fields[2].contains(['*', '?']) {
+                    self.error(
+                        path,
+                        format!("`{text}`: the service field of a resource ARN must be a literal service name"),
+                        item.span,
+                    );
+                    continue;
+                }
+            }
+            let Some(template) = self.template(path, &item) else {
+                continue;
+            };
+            patterns.push(ResourcePattern {
+                text: item.value,
+                span: item.span,
+                matcher: GlobValue::new(template, true),
+            });
+        }
+        Some(ResourceElement {
+            negated,
+            patterns,
+            span: value.span,
+        })
+    }
+
+    fn conditions(&mut self, path: &str, value: &JsonValue) -> Vec<Condition> {
+        let Some(blocks) = value.as_object() else {
+            self.error(
+                path,
+                format!(
+                    "expected an object of condition operators, found {}",
+                    value.type_name()
+                ),
+                value.span,
+            );
+            return Vec::new();
+        };
+        self.check_members(path, blocks, None, "", false);
+        let mut out = Vec::new();
+        for block in blocks {
+            let operator = match ConditionOperator::parse(&block.key) {
+                Ok(op) => Some(op),
+                Err(e) => {
+                    self.error(path, e.to_string(), block.key_span);
+                    None
+                }
+            };
+            let block_path = format!("{path}.{}", block.key);
+            let Some(keys) = block.value.as_object() else {
+                self.error(
+                    &block_path,
+                    format!(
+                        "expected an object mapping condition keys to values, found {}",
+                        block.value.type_name()
+                    ),
+                    block.value.span,
+                );
+                continue;
+            };
+            if keys.is_empty() {
+                self.error(
+                    &block_path,
+                    "an operator needs at least one condition key",
+                    block.value.span,
+                );
+            }
+            self.check_members(&block_path, keys, None, "", true);
+            let Some(operator) = operator else { continue };
+            for entry in keys {
+                let key_path = format!("{block_path}.{}", entry.key);
+                if entry.key.is_empty() {
+                    self.error(&block_path, "empty condition key", entry.key_span);
+                    continue;
+                }
+                let Some((values, values_are_array)) =
+                    self.condition_values(&key_path, &entry.value)
+                else {
+                    continue;
+                };
+                let matcher = compile_condition(
+                    operator,
+                    &values,
+                    self.version(),
+                    &key_path,
+                    &mut self.diagnostics,
+                );
+                if let Some(matcher) = matcher {
+                    out.push(Condition {
+                        operator,
+                        operator_span: block.key_span,
+                        key: entry.key.clone(),
+                        key_span: entry.key_span,
+                        values,
+                        values_are_array,
+                        matcher,
+                        span: entry.key_span.to(entry.value.span),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn condition_values(
+        &mut self,
+        path: &str,
+        value: &JsonValue,
+    ) -> Option<(Vec<ConditionValue>, bool)> {
+        let scalar = |v: &JsonValue| -> Option<ConditionValue> {
+            let (text, kind) = match &v.kind {
+                JsonKind::String(s) => (s.clone(), ScalarKind::String),
+                JsonKind::Number(n) => (n.clone(), ScalarKind::Number),
+                JsonKind::Bool(b) => (b.to_string(), ScalarKind::Bool),
+                _ => return None,
+            };
+            Some(ConditionValue {
+                text,
+                kind,
+                span: v.span,
+            })
+        };
+        let bad = |r: &mut Self, v: &JsonValue| {
+            r.error(
+                path,
+                format!(
+                    "expected a string, number or boolean condition value, found {}",
+                    v.type_name()
+                ),
+                v.span,
+            )
+        };
+        match &value.kind {
+            JsonKind::Array(items) if items.is_empty() => {
+                self.error(
+                    path,
+                    "expected at least one condition value, found an empty array",
+                    value.span,
+                );
+                None
+            }
+            JsonKind::Array(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match scalar(item) {
+                        Some(v) => out.push(v),
+                        None => {
+                            bad(self, item);
+                            return None;
+                        }
+                    }
+                }
+                if out.iter().any(|v| v.kind != out[0].kind) {
+                    self.error(
+                        path,
+                        "condition values in one list must all have the same JSON type",
+                        value.span,
+                    );
+                    return None;
+                }
+                Some((out, true))
+            }
+            _ => match scalar(value) {
+                Some(v) => Some((vec![v], false)),
+                None => {
+                    bad(self, value);
+                    None
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        match Policy::parse(text) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.errors().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn reports_every_error_at_once() {
+        let errs = errors(
+            r#"{"Version":"2012-10-17","Statement":[
+                {"Effect":"allow","Action":"s3:GetObject","NotAction":"s3:Put*","Resource":"*"},
+                {"Action":"s3:*","Resource":"*","Condition":{"StringEqual":{"a:b":"c"}}}]}"#,
+        );
+        assert_eq!(errs.len(), 4, "{errs:?}");
+        assert!(errs.iter().any(|e| e.contains("invalid Effect `allow`")));
+        assert!(errs.iter().any(|e| e.contains("both Action and NotAction")));
+        assert!(errs
+            .iter()
+            .any(|e| e.starts_with("Statement[1]: missing Effect")));
+        assert!(errs.iter().any(|e| {
+            e == "Statement[1].Condition: unknown operator StringEqual (did you mean StringEquals?)"
+        }));
+    }
+
+    #[test]
+    fn duplicate_keys_name_both_positions() {
+        let err = Policy::parse(
+            r#"{"Statement":{"Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*"}}"#,
+        )
+        .unwrap_err();
+        let dup = err.errors().next().unwrap();
+        assert!(dup.message.contains("duplicate key `Effect`"));
+        assert_eq!(dup.related.len(), 1);
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Deny","Principal":{"AWS":["111122223333"]},
+            "NotAction":"s3:Get*","Resource":["arn:aws:s3:::b/${aws:username}"],
+            "Condition":{"NumericLessThan":{"s3:TlsVersion":1.2},"Bool":{"aws:SecureTransport":false}}}]}"#;
+        let p = Policy::parse(text).unwrap();
+        let again = Policy::parse(&p.to_json()).unwrap();
+        assert_eq!(again.to_json(), p.to_json());
+    }
+}

@@ -1,0 +1,117 @@
+//! Principal matching for resource-based policies (spec §2.6).
+
+use crate::policy::{PrincipalElement, PrincipalEntry, PrincipalKind};
+use crate::request::Caller;
+
+/// How strongly a matching principal entry names the caller; it decides whether a
+/// resource policy grants on its own in the same account (spec §4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Strength {
+    /// The entry names the caller's account.
+    Account,
+    /// The entry names the role behind a session (or the user behind a federated session).
+    Parent,
+    /// The entry names the caller itself, or is `*`.
+    Direct,
+}
+
+impl PrincipalEntry {
+    /// How this entry names `caller`, if it does.
+    pub fn strength(&self, caller: &Caller) -> Option<Strength> {
+        match (&self.kind, caller) {
+            (PrincipalKind::Everyone, _) => Some(Strength::Direct),
+            (PrincipalKind::Account { account }, c) => {
+                (c.account() == Some(account)).then_some(Strength::Account)
+            }
+            (PrincipalKind::User { arn }, Caller::User { arn: a, .. }) => {
+                (arn == a).then_some(Strength::Direct)
+            }
+            (PrincipalKind::Role { arn, .. }, Caller::Role { arn: a, .. }) => {
+                (arn == a).then_some(Strength::Direct)
+            }
+            (
+                PrincipalKind::Role {
+                    partition,
+                    account,
+                    name,
+                    ..
+                },
+                Caller::RoleSession {
+                    partition: p,
+                    account: a,
+                    role,
+                    ..
+                },
+            ) => (partition == p && account == a && name == role).then_some(Strength::Parent),
+            (PrincipalKind::RoleSession { arn }, Caller::RoleSession { arn: a, .. })
+            | (PrincipalKind::FederatedUser { arn }, Caller::FederatedUser { arn: a, .. }) => {
+                (arn == a).then_some(Strength::Direct)
+            }
+            (
+                PrincipalKind::Service(s)
+                | PrincipalKind::Federated(s)
+                | PrincipalKind::CanonicalUser(s),
+                Caller::Service(c),
+            ) => (s == c).then_some(Strength::Direct),
+            _ => None,
+        }
+    }
+}
+
+impl PrincipalElement {
+    /// For `Principal`: the strongest entry naming the caller. For `NotPrincipal`:
+    /// `Some(Direct)` when the statement applies to the caller.
+    pub fn applies_to(&self, caller: &Caller, has_boundary: bool) -> Option<Strength> {
+        if self.negated {
+            return (!self.exempts(caller, has_boundary)).then_some(Strength::Direct);
+        }
+        self.entries.iter().filter_map(|e| e.strength(caller)).max()
+    }
+
+    /// `NotPrincipal` exempts a caller only when every level of its identity chain is
+    /// listed: the account, then the role (for a session), then the session or user.
+    /// Callers with a permissions boundary are never exempt.
+    fn exempts(&self, caller: &Caller, has_boundary: bool) -> bool {
+        let listed =
+            |pred: &dyn Fn(&PrincipalKind) -> bool| self.entries.iter().any(|e| pred(&e.kind));
+        if listed(&|k| *k == PrincipalKind::Everyone) {
+            return true;
+        }
+        if has_boundary {
+            return false;
+        }
+        let account_listed = |account: &str| {
+            listed(&|k| matches!(k, PrincipalKind::Account { account: a } if a == account))
+        };
+        match caller {
+            Caller::Anonymous => false,
+            Caller::Service(s) => listed(&|k| matches!(k, PrincipalKind::Service(x) if x == s)),
+            Caller::Root { account, .. } => account_listed(account),
+            Caller::User { account, arn, .. } => {
+                account_listed(account)
+                    && listed(&|k| matches!(k, PrincipalKind::User { arn: a } if a == arn))
+            }
+            Caller::Role { account, arn, .. } => {
+                account_listed(account)
+                    && listed(&|k| matches!(k, PrincipalKind::Role { arn: a, .. } if a == arn))
+            }
+            Caller::RoleSession {
+                partition,
+                account,
+                role,
+                arn,
+            } => {
+                account_listed(account)
+                    && listed(&|k| {
+                        matches!(k, PrincipalKind::Role { partition: p, account: a, name, .. }
+                            if p == partition && a == account && name == role)
+                    })
+                    && listed(&|k| matches!(k, PrincipalKind::RoleSession { arn: a } if a == arn))
+            }
+            Caller::FederatedUser { account, arn, .. } => {
+                account_listed(account)
+                    && listed(&|k| matches!(k, PrincipalKind::FederatedUser { arn: a } if a == arn))
+            }
+        }
+    }
+}

@@ -1,0 +1,380 @@
+//! The request being authorised: caller, action, resource, accounts and context.
+//!
+//! Everything is parsed and normalised when the request is built, so evaluation only
+//! compares.
+
+/// A context key's value. Multi-valuedness belongs to the key; in veto's interface a
+/// JSON array marks a multi-valued key and anything else a single-valued one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContextValue {
+    Single(String),
+    Multi(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ContextEntry {
+    key: String,
+    value: ContextValue,
+}
+
+/// The request context. Key look-up ignores ASCII case, as IAM's does.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    entries: Vec<ContextEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("context key `{0}` is given twice (key names ignore case)")]
+pub struct DuplicateContextKey(pub String);
+
+impl Context {
+    pub fn new() -> Self {
+        Context::default()
+    }
+
+    /// Adds a key; a key equal to one already present (ignoring case) is an error.
+    pub fn insert(
+        &mut self,
+        key: impl Into<String>,
+        value: ContextValue,
+    ) -> Result<(), DuplicateContextKey> {
+        let key = key.into();
+        if self.get(&key).is_some() {
+            return Err(DuplicateContextKey(key));
+        }
+        self.entries.push(ContextEntry { key, value });
+        Ok(())
+    }
+
+    /// Builder form of [`Context::insert`] that replaces an existing key.
+    pub fn with(mut self, key: impl Into<String>, value: ContextValue) -> Self {
+        let key = key.into();
+        self.entries.retain(|e| !e.key.eq_ignore_ascii_case(&key));
+        self.entries.push(ContextEntry { key, value });
+        self
+    }
+
+    pub fn get(&self, key: &str) -> Option<&ContextValue> {
+        self.entries
+            .iter()
+            .find(|e| e.key.eq_ignore_ascii_case(key))
+            .map(|e| &e.value)
+    }
+
+    /// The value of a single-valued key.
+    pub fn single(&self, key: &str) -> Option<&str> {
+        match self.get(key)? {
+            ContextValue::Single(v) => Some(v),
+            ContextValue::Multi(_) => None,
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+        self.entries.iter().map(|e| (e.key.as_str(), &e.value))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Who makes the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    Anonymous,
+    /// An account's root user.
+    Root {
+        partition: String,
+        account: String,
+    },
+    User {
+        partition: String,
+        account: String,
+        arn: String,
+    },
+    /// A bare role ARN: shorthand for a session of that role.
+    Role {
+        partition: String,
+        account: String,
+        name: String,
+        arn: String,
+    },
+    /// `arn:aws:sts::A:assumed-role/Role/Session`.
+    RoleSession {
+        partition: String,
+        account: String,
+        role: String,
+        arn: String,
+    },
+    /// `arn:aws:sts::A:federated-user/Name`.
+    FederatedUser {
+        partition: String,
+        account: String,
+        arn: String,
+    },
+    /// `codepipeline.amazonaws.com` and the like.
+    Service(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unrecognised principal `{0}`: expected \"anonymous\", an account ID, an IAM user, role or root ARN, an STS assumed-role or federated-user ARN, or a service principal such as \"s3.amazonaws.com\"")]
+pub struct BadCaller(pub String);
+
+impl Caller {
+    pub fn parse(text: &str) -> Result<Caller, BadCaller> {
+        let bad = || BadCaller(text.to_string());
+        if text == "anonymous" || text == "*" {
+            return Ok(Caller::Anonymous);
+        }
+        if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Caller::Root {
+                partition: "aws".into(),
+                account: text.into(),
+            });
+        }
+        if let Some(rest) = text.strip_prefix("arn:") {
+            let mut fields = rest.splitn(5, ':');
+            let (Some(partition), Some(service), Some(_region), Some(account), Some(resource)) = (
+                fields.next(),
+                fields.next(),
+                fields.next(),
+                fields.next(),
+                fields.next(),
+            ) else {
+                return Err(bad());
+            };
+            if partition.is_empty()
+                || account.len() != 12
+                || !account.bytes().all(|b| b.is_ascii_digit())
+            {
+                return Err(bad());
+            }
+            let (partition, account, arn) =
+                (partition.to_string(), account.to_string(), text.to_string());
+            return match (service, resource.split_once('/')) {
+                ("iam", None) if resource == "root" => Ok(Caller::Root { partition, account }),
+                ("iam", Some(("user", path))) if !path.is_empty() => Ok(Caller::User {
+                    partition,
+                    account,
+                    arn,
+                }),
+                ("iam", Some(("role", path))) if !path.is_empty() && !path.ends_with('/') => {
+                    let name = path.rsplit('/').next().unwrap_or(path).to_string();
+                    Ok(Caller::Role {
+                        partition,
+                        account,
+                        name,
+                        arn,
+                    })
+                }
+                ("sts", Some(("assumed-role", rest))) => match rest.split_once('/') {
+                    Some((role, session))
+                        if !role.is_empty() && !session.is_empty() && !session.contains('/') =>
+                    {
+                        Ok(Caller::RoleSession {
+                            partition,
+                            account,
+                            role: role.to_string(),
+                            arn,
+                        })
+                    }
+                    _ => Err(bad()),
+                },
+                ("sts", Some(("federated-user", name))) if !name.is_empty() => {
+                    Ok(Caller::FederatedUser {
+                        partition,
+                        account,
+                        arn,
+                    })
+                }
+                _ => Err(bad()),
+            };
+        }
+        let is_service = !text.is_empty()
+            && text.contains('.')
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+        if is_service {
+            return Ok(Caller::Service(text.to_string()));
+        }
+        Err(bad())
+    }
+
+    /// The account of an authenticated IAM principal.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Caller::Root { account, .. }
+            | Caller::User { account, .. }
+            | Caller::Role { account, .. }
+            | Caller::RoleSession { account, .. }
+            | Caller::FederatedUser { account, .. } => Some(account),
+            Caller::Anonymous | Caller::Service(_) => None,
+        }
+    }
+
+    pub fn partition(&self) -> Option<&str> {
+        match self {
+            Caller::Root { partition, .. }
+            | Caller::User { partition, .. }
+            | Caller::Role { partition, .. }
+            | Caller::RoleSession { partition, .. }
+            | Caller::FederatedUser { partition, .. } => Some(partition),
+            Caller::Anonymous | Caller::Service(_) => None,
+        }
+    }
+
+    /// IAM principals carry identity policies, boundaries, session policies and SCPs;
+    /// anonymous callers and service principals carry none.
+    pub fn is_iam_principal(&self) -> bool {
+        self.account().is_some()
+    }
+
+    /// The caller's own text, as given.
+    pub fn to_text(&self) -> String {
+        match self {
+            Caller::Anonymous => "anonymous".into(),
+            Caller::Root { partition, account } => format!("arn:{partition}:iam::{account}:root"),
+            Caller::User { arn, .. }
+            | Caller::Role { arn, .. }
+            | Caller::RoleSession { arn, .. }
+            | Caller::FederatedUser { arn, .. } => arn.clone(),
+            Caller::Service(s) => s.clone(),
+        }
+    }
+}
+
+/// One request, ready to evaluate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub caller: Caller,
+    /// `service:Name` as given; matching ignores case.
+    pub action: String,
+    /// An ARN, or `*` for actions without a resource type.
+    pub resource: String,
+    /// The account that owns the resource, if known.
+    pub resource_account: Option<String>,
+    pub context: Context,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadRequest {
+    #[error(transparent)]
+    Caller(#[from] BadCaller),
+    #[error("action `{0}` is not `service:Name`")]
+    Action(String),
+    #[error(
+        "resource `{0}` is neither `*` nor an ARN `arn:partition:service:region:account:resource`"
+    )]
+    Resource(String),
+    #[error("resource_account `{0}` is not a 12-digit account ID")]
+    ResourceAccount(String),
+}
+
+impl Request {
+    pub fn new(
+        principal: &str,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        context: Context,
+    ) -> Result<Request, BadRequest> {
+        let caller = Caller::parse(principal)?;
+        match action.split_once(':') {
+            Some((service, name))
+                if !service.is_empty() && !name.is_empty() && !name.contains(':') => {}
+            _ => return Err(BadRequest::Action(action.to_string())),
+        }
+        if resource != "*" && !(resource.starts_with("arn:") && resource.matches(':').count() >= 5)
+        {
+            return Err(BadRequest::Resource(resource.to_string()));
+        }
+        if let Some(account) = resource_account {
+            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(BadRequest::ResourceAccount(account.to_string()));
+            }
+        }
+        Ok(Request {
+            caller,
+            action: action.to_string(),
+            resource: resource.to_string(),
+            resource_account: resource_account.map(str::to_string),
+            context,
+        })
+    }
+
+    /// The resource's account: as given, else the ARN's account field, else the caller's.
+    pub fn resource_account(&self) -> Option<&str> {
+        if let Some(a) = &self.resource_account {
+            return Some(a);
+        }
+        let from_arn = self.resource.split(':').nth(4).filter(|a| !a.is_empty());
+        from_arn.or_else(|| self.caller.account())
+    }
+
+    /// Same account when the caller's account owns the resource.
+    pub fn is_same_account(&self) -> bool {
+        matches!((self.caller.account(), self.resource_account()), (Some(c), Some(r)) if c == r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_callers() {
+        assert_eq!(Caller::parse("anonymous").unwrap(), Caller::Anonymous);
+        assert!(matches!(
+            Caller::parse("arn:aws:iam::111122223333:role/team/R").unwrap(),
+            Caller::Role { ref name, .. } if name == "R"
+        ));
+        assert!(matches!(
+            Caller::parse("arn:aws:sts::111122223333:assumed-role/R/s1").unwrap(),
+            Caller::RoleSession { ref role, .. } if role == "R"
+        ));
+        assert_eq!(
+            Caller::parse("codepipeline.amazonaws.com").unwrap(),
+            Caller::Service("codepipeline.amazonaws.com".into())
+        );
+        assert!(Caller::parse("arn:aws:iam::1:role/R").is_err());
+        assert!(Caller::parse("bob").is_err());
+    }
+
+    #[test]
+    fn context_lookup_ignores_case() {
+        let mut c = Context::new();
+        c.insert("aws:SecureTransport", ContextValue::Single("true".into()))
+            .unwrap();
+        assert_eq!(c.single("AWS:SECURETRANSPORT"), Some("true"));
+        assert!(c
+            .insert("aws:securetransport", ContextValue::Single("x".into()))
+            .is_err());
+    }
+
+    #[test]
+    fn resource_account_defaults() {
+        let r = Request::new(
+            "arn:aws:iam::111122223333:user/u",
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            None,
+            Context::new(),
+        )
+        .unwrap();
+        assert_eq!(r.resource_account(), Some("111122223333"));
+        let r = Request::new(
+            "arn:aws:iam::111122223333:user/u",
+            "kms:Decrypt",
+            "arn:aws:kms:us-east-1:444455556666:key/k",
+            None,
+            Context::new(),
+        )
+        .unwrap();
+        assert!(!r.is_same_account());
+    }
+}
