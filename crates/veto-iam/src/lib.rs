@@ -18,6 +18,7 @@
 //! assert_eq!(set.evaluate(&request), Decision::ExplicitDeny);
 //! ```
 
+pub mod batch;
 pub mod condition;
 pub mod diagnostic;
 pub mod evaluate;

@@ -1,0 +1,308 @@
+//! `veto eval`: one request from files, or a batch of JSON Lines.
+
+use crate::render::{self, Kind, Source};
+use crate::trace;
+use crate::EXIT_INPUT;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufWriter, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use veto_iam::batch::{self, BatchCase};
+use veto_iam::{json as vjson, Diagnostic, Policy, PolicyKind, PolicyRef, PolicySet};
+
+/// Largest input file veto reads, so hostile input cannot exhaust memory.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(clap::Args)]
+pub struct EvalArgs {
+    /// JSON Lines of cases (see the README for the format); `-` reads standard input.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["identity_policy", "resource_policy", "scp", "rcp", "boundary", "session_policy", "request"])]
+    batch: Option<String>,
+    /// Include the trace: every statement, matched or not, and what decided.
+    #[arg(long)]
+    explain: bool,
+    /// An identity policy of the caller (repeatable).
+    #[arg(long, value_name = "FILE")]
+    identity_policy: Vec<PathBuf>,
+    /// The resource's policy (bucket policy, key policy, trust policy…).
+    #[arg(long, value_name = "FILE")]
+    resource_policy: Option<PathBuf>,
+    /// An SCP; each occurrence is one level, root first.
+    #[arg(long, value_name = "FILE")]
+    scp: Vec<PathBuf>,
+    /// An RCP; each occurrence is one level, root first.
+    #[arg(long, value_name = "FILE")]
+    rcp: Vec<PathBuf>,
+    /// The caller's permissions boundary.
+    #[arg(long, value_name = "FILE")]
+    boundary: Option<PathBuf>,
+    /// The session policy passed when the session was created.
+    #[arg(long, value_name = "FILE")]
+    session_policy: Option<PathBuf>,
+    /// The request: a JSON object in the batch format's `request` shape.
+    #[arg(long, value_name = "FILE")]
+    request: Option<PathBuf>,
+}
+
+pub fn run(args: EvalArgs) -> ExitCode {
+    match &args.batch {
+        Some(path) => run_batch(path, args.explain),
+        None => run_files(&args),
+    }
+}
+
+/// Reads a file as UTF-8 text, refusing huge files; errors are rendered for the user.
+pub fn read_text(path: &str) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("error: cannot read {path}: {e}"))?;
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(format!(
+            "error: {path} is {} bytes; veto reads files up to {MAX_INPUT_BYTES} bytes",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("error: cannot read {path}: {e}"))?;
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let at = e.utf8_error().valid_up_to();
+            let source = Source::new(path, &lossy);
+            let span = veto_iam::Span::new(at, at + 1);
+            Err(render::render(&source, Kind::Error, "the file is not valid UTF-8", span, "invalid byte here", None))
+        }
+    }
+}
+
+struct LoadedFile {
+    name: String,
+    text: String,
+}
+
+fn run_files(args: &EvalArgs) -> ExitCode {
+    let Some(request_path) = &args.request else {
+        eprintln!("error: `veto eval` needs --request FILE (or --batch FILE)");
+        return ExitCode::from(EXIT_INPUT);
+    };
+    // Every file is read first, so positions can be rendered against its text.
+    let mut files: Vec<(PolicyRef, PolicyKind, LoadedFile)> = Vec::new();
+    let mut plan: Vec<(PolicyRef, PolicyKind, &PathBuf)> = Vec::new();
+    for (i, p) in args.identity_policy.iter().enumerate() {
+        plan.push((PolicyRef::Identity(i), PolicyKind::Identity, p));
+    }
+    if let Some(p) = &args.resource_policy {
+        plan.push((PolicyRef::Resource, PolicyKind::Resource, p));
+    }
+    for (level, p) in args.scp.iter().enumerate() {
+        plan.push((PolicyRef::Scp { level, index: 0 }, PolicyKind::Scp, p));
+    }
+    for (level, p) in args.rcp.iter().enumerate() {
+        plan.push((PolicyRef::Rcp { level, index: 0 }, PolicyKind::Rcp, p));
+    }
+    if let Some(p) = &args.boundary {
+        plan.push((PolicyRef::Boundary(0), PolicyKind::Boundary, p));
+    }
+    if let Some(p) = &args.session_policy {
+        plan.push((PolicyRef::Session, PolicyKind::Session, p));
+    }
+    let mut failed = false;
+    for (at, kind, path) in plan {
+        let name = path.display().to_string();
+        match read_text(&name) {
+            Ok(text) => files.push((at, kind, LoadedFile { name, text })),
+            Err(e) => {
+                eprintln!("{e}");
+                failed = true;
+            }
+        }
+    }
+    let request_name = request_path.display().to_string();
+    let request_text = match read_text(&request_name) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            eprintln!("{e}");
+            failed = true;
+            None
+        }
+    };
+    if failed {
+        return ExitCode::from(EXIT_INPUT);
+    }
+    let sources: Vec<Source> = files.iter().map(|(_, _, f)| Source::new(&f.name, &f.text)).collect();
+    let mut set = PolicySet::default();
+    let mut warnings: Vec<(usize, Diagnostic)> = Vec::new();
+    for (i, (at, kind, file)) in files.iter().enumerate() {
+        let diagnostics = match Policy::parse(&file.text) {
+            Ok(policy) => {
+                let mut d = policy.check_kind(*kind);
+                if !d.iter().any(Diagnostic::is_error) {
+                    d.extend(policy.warnings.iter().cloned());
+                    match at {
+                        PolicyRef::Identity(_) => set.identity.push(policy),
+                        PolicyRef::Resource => set.resource = Some(policy),
+                        PolicyRef::Scp { .. } => set.scps.push(vec![policy]),
+                        PolicyRef::Rcp { .. } => set.rcps.push(vec![policy]),
+                        PolicyRef::Boundary(_) => set.boundary.push(policy),
+                        PolicyRef::Session => set.session = Some(policy),
+                    }
+                }
+                d
+            }
+            Err(e) => e.diagnostics,
+        };
+        for d in diagnostics {
+            if d.is_error() {
+                failed = true;
+                eprint!("{}", render_diagnostic(&sources[i], &d));
+                eprintln!();
+            } else {
+                warnings.push((i, d));
+            }
+        }
+    }
+    let request_text = request_text.unwrap_or_default();
+    let request_source = Source::new(&request_name, &request_text);
+    let request = match vjson::parse(&request_text) {
+        Err(e) => {
+            eprintln!(
+                "{}",
+                render::render(&request_source, Kind::Error, &format!("not valid JSON: {}", e.message), e.span, "here", None)
+            );
+            None
+        }
+        Ok(value) => match batch::read_request(&value) {
+            Ok(r) => Some(r),
+            Err((message, span)) => {
+                eprintln!("{}", render::render(&request_source, Kind::Error, &message, span, "here", None));
+                None
+            }
+        },
+    };
+    let (Some(request), false) = (request, failed) else {
+        return ExitCode::from(EXIT_INPUT);
+    };
+    let source_of = |at: PolicyRef| -> &Source {
+        let i = files
+            .iter()
+            .position(|(r, _, _)| match (r, at) {
+                (PolicyRef::Scp { level: a, .. }, PolicyRef::Scp { level: b, .. })
+                | (PolicyRef::Rcp { level: a, .. }, PolicyRef::Rcp { level: b, .. }) => *a == b,
+                _ => *r == at,
+            })
+            .unwrap_or(0);
+        &sources[i]
+    };
+    if files.is_empty() {
+        let decision = set.evaluate(&request);
+        println!("decision: {decision}\nbecause: no policies were given");
+        return ExitCode::SUCCESS;
+    }
+    let explanation = set.explain(&request);
+    print!("{}", trace::to_text(&set, &explanation, source_of, args.explain));
+    if args.explain {
+        for (i, d) in &warnings {
+            eprint!("{}", render_diagnostic(&sources[*i], d));
+            eprintln!();
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn render_diagnostic(source: &Source, d: &Diagnostic) -> String {
+    let kind = if d.is_error() { Kind::Error } else { Kind::Warning };
+    let mut out = render::render(source, kind, &d.to_string(), d.span, "", None);
+    for (span, note) in &d.related {
+        out.push_str(&render::render(source, Kind::Note, note, *span, "", None));
+    }
+    out
+}
+
+fn run_batch(path: &str, explain: bool) -> ExitCode {
+    let input: Box<dyn BufRead> = if path == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin().lock().take(u64::MAX)))
+    } else {
+        match std::fs::File::open(path) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Err(e) => {
+                eprintln!("error: cannot read {path}: {e}");
+                return ExitCode::from(EXIT_INPUT);
+            }
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut any_failed = false;
+    let mut cases = 0usize;
+    for (n, line) in input.split(b'\n').enumerate() {
+        let line_number = n + 1;
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: {path}: reading line {line_number}: {e}");
+                return ExitCode::from(EXIT_INPUT);
+            }
+        };
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        cases += 1;
+        let result = match std::str::from_utf8(&line) {
+            Err(e) => error_line(None, "the line is not valid UTF-8", line_number, e.valid_up_to() + 1),
+            Ok(text) => {
+                let source = Source {
+                    line_offset: line_number - 1,
+                    ..Source::new(path, text)
+                };
+                match batch::parse_line(text) {
+                    Ok(case) => evaluate_case(&case, explain, &source),
+                    Err(e) => {
+                        let (_, column) = source.location(e.span.start);
+                        error_line(e.id_json.as_deref(), &e.message, line_number, column)
+                    }
+                }
+            }
+        };
+        any_failed |= result.get("error").is_some();
+        if writeln!(out, "{result}").is_err() {
+            return ExitCode::from(EXIT_INPUT);
+        }
+    }
+    if out.flush().is_err() {
+        return ExitCode::from(EXIT_INPUT);
+    }
+    if cases == 0 {
+        eprintln!("error: {path}: no cases: expected one JSON object per line");
+        return ExitCode::from(EXIT_INPUT);
+    }
+    if any_failed {
+        ExitCode::from(EXIT_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn id_value(id_json: Option<&str>) -> Value {
+    id_json.and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null)
+}
+
+fn error_line(id_json: Option<&str>, message: &str, line: usize, column: usize) -> Value {
+    json!({"id": id_value(id_json), "error": message, "line": line, "column": column})
+}
+
+fn evaluate_case(case: &BatchCase, explain: bool, source: &Source) -> Value {
+    let id = id_value(Some(&case.id_json));
+    if !explain {
+        let decision = case.policies.evaluate(&case.request);
+        return json!({"id": id, "decision": decision.as_str()});
+    }
+    let explanation = case.policies.explain(&case.request);
+    let mut trace = trace::to_json(&case.policies, &explanation, |_| source);
+    trace["warnings"] = case
+        .warnings
+        .iter()
+        .map(|(policy, d)| {
+            let (line, column) = source.location(d.span.start);
+            json!({"policy": policy, "path": d.path, "message": d.message, "line": line, "column": column})
+        })
+        .collect();
+    json!({"id": id, "decision": explanation.outcome.decision.as_str(), "trace": trace})
+}
