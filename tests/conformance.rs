@@ -1,1 +1,84 @@
-fn main() {}
+//! The conformance corpus: every line of `tests/conformance/*.jsonl` is one named
+//! test. A line is a `veto eval --batch` case plus `expected` (a decision, or
+//! `"error"` with an optional `error_contains`) and `why` (the spec section).
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::Path;
+use veto_iam::batch;
+
+fn run_case(line: &str) -> Result<(), Failed> {
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| format!("corpus line is not JSON: {e}"))?;
+    let expected = value["expected"]
+        .as_str()
+        .ok_or("corpus line has no `expected`")?;
+    let why = value["why"].as_str().unwrap_or("");
+    match (batch::parse_line(line), expected) {
+        (Err(e), "error") => match value["error_contains"].as_str() {
+            Some(want) if !e.message.contains(want) => {
+                Err(format!("error `{}` does not contain `{want}` ({why})", e.message).into())
+            }
+            _ => Ok(()),
+        },
+        (Err(e), _) => Err(format!(
+            "expected {expected}, but the case did not load: {} ({why})",
+            e.message
+        )
+        .into()),
+        (Ok(case), "error") => {
+            let got = case.policies.evaluate(&case.request);
+            Err(format!("expected a load error, but the case evaluated to {got} ({why})").into())
+        }
+        (Ok(case), _) => {
+            let explanation = case.policies.explain(&case.request);
+            let got = explanation.outcome.decision;
+            // The traced and the untraced paths must agree.
+            let fast = case.policies.evaluate(&case.request);
+            if got != fast {
+                return Err(format!("explain says {got} but evaluate says {fast}").into());
+            }
+            if got.as_str() == expected {
+                Ok(())
+            } else {
+                Err(format!(
+                    "expected {expected}, got {got} ({why})\ndecider: {:?}\nstatements: {:#?}",
+                    explanation.outcome.decider, explanation.statements
+                )
+                .into())
+            }
+        }
+    }
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/conformance exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    let mut trials = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("corpus file is UTF-8");
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let id = serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| v["id"].as_str().map(str::to_string))
+                .unwrap_or_else(|| format!("{}:{}", file.display(), n + 1));
+            let line = line.to_string();
+            trials.push(Trial::test(id, move || run_case(&line)));
+        }
+    }
+    assert!(
+        trials.len() >= 300,
+        "the corpus shrank to {} cases",
+        trials.len()
+    );
+    libtest_mimic::run(&args, trials).exit();
+}

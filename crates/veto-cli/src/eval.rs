@@ -68,7 +68,14 @@ pub fn read_text(path: &str) -> Result<String, String> {
             let at = e.utf8_error().valid_up_to();
             let source = Source::new(path, &lossy);
             let span = veto_iam::Span::new(at, at + 1);
-            Err(render::render(&source, Kind::Error, "the file is not valid UTF-8", span, "invalid byte here", None))
+            Err(render::render(
+                &source,
+                Kind::Error,
+                "the file is not valid UTF-8",
+                span,
+                "invalid byte here",
+                None,
+            ))
         }
     }
 }
@@ -127,7 +134,10 @@ fn run_files(args: &EvalArgs) -> ExitCode {
     if failed {
         return ExitCode::from(EXIT_INPUT);
     }
-    let sources: Vec<Source> = files.iter().map(|(_, _, f)| Source::new(&f.name, &f.text)).collect();
+    let sources: Vec<Source> = files
+        .iter()
+        .map(|(_, _, f)| Source::new(&f.name, &f.text))
+        .collect();
     let mut set = PolicySet::default();
     let mut warnings: Vec<(usize, Diagnostic)> = Vec::new();
     for (i, (at, kind, file)) in files.iter().enumerate() {
@@ -165,14 +175,24 @@ fn run_files(args: &EvalArgs) -> ExitCode {
         Err(e) => {
             eprintln!(
                 "{}",
-                render::render(&request_source, Kind::Error, &format!("not valid JSON: {}", e.message), e.span, "here", None)
+                render::render(
+                    &request_source,
+                    Kind::Error,
+                    &format!("not valid JSON: {}", e.message),
+                    e.span,
+                    "here",
+                    None
+                )
             );
             None
         }
         Ok(value) => match batch::read_request(&value) {
             Ok(r) => Some(r),
             Err((message, span)) => {
-                eprintln!("{}", render::render(&request_source, Kind::Error, &message, span, "here", None));
+                eprintln!(
+                    "{}",
+                    render::render(&request_source, Kind::Error, &message, span, "here", None)
+                );
                 None
             }
         },
@@ -197,7 +217,10 @@ fn run_files(args: &EvalArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let explanation = set.explain(&request);
-    print!("{}", trace::to_text(&set, &explanation, source_of, args.explain));
+    print!(
+        "{}",
+        trace::to_text(&set, &explanation, source_of, args.explain)
+    );
     if args.explain {
         for (i, d) in &warnings {
             eprint!("{}", render_diagnostic(&sources[*i], d));
@@ -208,7 +231,11 @@ fn run_files(args: &EvalArgs) -> ExitCode {
 }
 
 fn render_diagnostic(source: &Source, d: &Diagnostic) -> String {
-    let kind = if d.is_error() { Kind::Error } else { Kind::Warning };
+    let kind = if d.is_error() {
+        Kind::Error
+    } else {
+        Kind::Warning
+    };
     let mut out = render::render(source, kind, &d.to_string(), d.span, "", None);
     for (span, note) in &d.related {
         out.push_str(&render::render(source, Kind::Note, note, *span, "", None));
@@ -218,7 +245,9 @@ fn render_diagnostic(source: &Source, d: &Diagnostic) -> String {
 
 fn run_batch(path: &str, explain: bool) -> ExitCode {
     let input: Box<dyn BufRead> = if path == "-" {
-        Box::new(std::io::BufReader::new(std::io::stdin().lock().take(u64::MAX)))
+        Box::new(std::io::BufReader::new(
+            std::io::stdin().lock().take(u64::MAX),
+        ))
     } else {
         match std::fs::File::open(path) {
             Ok(f) => Box::new(std::io::BufReader::new(f)),
@@ -246,7 +275,12 @@ fn run_batch(path: &str, explain: bool) -> ExitCode {
         }
         cases += 1;
         let result = match std::str::from_utf8(&line) {
-            Err(e) => error_line(None, "the line is not valid UTF-8", line_number, e.valid_up_to() + 1),
+            Err(e) => error_line(
+                None,
+                "the line is not valid UTF-8",
+                line_number,
+                e.valid_up_to() + 1,
+            ),
             Ok(text) => {
                 let source = Source {
                     line_offset: line_number - 1,
@@ -281,7 +315,9 @@ fn run_batch(path: &str, explain: bool) -> ExitCode {
 }
 
 fn id_value(id_json: Option<&str>) -> Value {
-    id_json.and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null)
+    id_json
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(Value::Null)
 }
 
 fn error_line(id_json: Option<&str>, message: &str, line: usize, column: usize) -> Value {

@@ -11,7 +11,11 @@ use std::process::ExitCode;
 pub const EXIT_INPUT: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "veto", version, about = "Check what AWS IAM policies do: evaluate, prove and lint")]
+#[command(
+    name = "veto",
+    version,
+    about = "Check what AWS IAM policies do: evaluate, prove and lint"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,7 +34,9 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
                 _ => ExitCode::from(EXIT_INPUT),
             };
         }

@@ -37,7 +37,14 @@ pub enum Kind {
 }
 
 /// Renders `message` with the source lines under `span` and a caret under it.
-pub fn render(source: &Source, kind: Kind, message: &str, span: Span, label: &str, help: Option<&str>) -> String {
+pub fn render(
+    source: &Source,
+    kind: Kind,
+    message: &str,
+    span: Span,
+    label: &str,
+    help: Option<&str>,
+) -> String {
     let level = match kind {
         Kind::Error => Level::Error,
         Kind::Warning => Level::Warning,
@@ -54,7 +61,11 @@ pub fn render(source: &Source, kind: Kind, message: &str, span: Span, label: &st
         .match_indices('\n')
         .nth(4)
         .map_or(line_end, |(i, _)| line_start + i);
-    let (span_end, truncated) = if end > shown_end { (shown_end, true) } else { (end, false) };
+    let (span_end, truncated) = if end > shown_end {
+        (shown_end, true)
+    } else {
+        (end, false)
+    };
     line_end = line_end.min(shown_end);
     let snippet_text = &text[line_start..line_end];
     let first_line = source.index.line_col(text, line_start).line + source.line_offset;
@@ -63,7 +74,9 @@ pub fn render(source: &Source, kind: Kind, message: &str, span: Span, label: &st
         range.end = ceil_char(snippet_text, range.start + 1);
     }
     let _ = truncated;
-    let mut snippet = Snippet::source(snippet_text).line_start(first_line).origin(source.name);
+    let mut snippet = Snippet::source(snippet_text)
+        .line_start(first_line)
+        .origin(source.name);
     snippet = snippet.annotation(level.span(range).label(label));
     let mut msg = level.title(message).snippet(snippet);
     if let Some(help) = help {

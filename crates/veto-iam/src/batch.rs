@@ -38,12 +38,21 @@ pub fn read_policy_set(
         set.identity = policy_list(v, "identity_policies", PolicyKind::Identity, warnings)?;
     }
     if let Some(v) = field(value, "resource_policy") {
-        set.resource = Some(policy(v, "resource_policy", PolicyKind::Resource, warnings)?);
+        set.resource = Some(policy(
+            v,
+            "resource_policy",
+            PolicyKind::Resource,
+            warnings,
+        )?);
     }
     for (name, kind) in [("scps", PolicyKind::Scp), ("rcps", PolicyKind::Rcp)] {
-        let Some(v) = field(value, name) else { continue };
+        let Some(v) = field(value, name) else {
+            continue;
+        };
         let levels = match &v.kind {
-            JsonKind::Array(items) if items.iter().any(|i| matches!(i.kind, JsonKind::Array(_))) => {
+            JsonKind::Array(items)
+                if items.iter().any(|i| matches!(i.kind, JsonKind::Array(_))) =>
+            {
                 let mut levels = Vec::new();
                 for (l, level) in items.iter().enumerate() {
                     if !matches!(level.kind, JsonKind::Array(_)) {
@@ -90,9 +99,17 @@ pub fn parse_line(text: &str) -> Result<BatchCase, BatchError> {
         span,
     };
     if value.as_object().is_none() {
-        return Err(fail(None, (format!("expected a JSON object, found {}", value.type_name()), value.span)));
+        return Err(fail(
+            None,
+            (
+                format!("expected a JSON object, found {}", value.type_name()),
+                value.span,
+            ),
+        ));
     }
-    let id_json = value.get("id").map(|v| text[v.span.start..v.span.end].to_string());
+    let id_json = value
+        .get("id")
+        .map(|v| text[v.span.start..v.span.end].to_string());
     let mut warnings = Vec::new();
     let policies = read_policy_set(&value, &mut warnings).map_err(|e| fail(id_json.clone(), e))?;
     let request = match value.get("request") {
@@ -134,7 +151,13 @@ fn policy(
     if kind_issues.iter().any(Diagnostic::is_error) {
         return Err(first_error(&kind_issues));
     }
-    warnings.extend(policy.warnings.iter().chain(&kind_issues).map(|d| (name.to_string(), d.clone())));
+    warnings.extend(
+        policy
+            .warnings
+            .iter()
+            .chain(&kind_issues)
+            .map(|d| (name.to_string(), d.clone())),
+    );
     Ok(policy)
 }
 
@@ -150,23 +173,34 @@ fn policy_list(
             .enumerate()
             .map(|(i, p)| policy(p, &format!("{name}[{i}]"), kind, warnings))
             .collect(),
-        _ => Err((format!("{name}: expected an array of policies, found {}", value.type_name()), value.span)),
+        _ => Err((
+            format!(
+                "{name}: expected an array of policies, found {}",
+                value.type_name()
+            ),
+            value.span,
+        )),
     }
 }
 
 /// Reads the `request` object of the batch format.
 pub fn read_request(value: &JsonValue) -> Result<Request, (String, Span)> {
     if value.as_object().is_none() {
-        return Err((format!("request: expected an object, found {}", value.type_name()), value.span));
+        return Err((
+            format!("request: expected an object, found {}", value.type_name()),
+            value.span,
+        ));
     }
     let string = |name: &str, required: bool| -> Result<Option<&str>, (String, Span)> {
         match field(value, name) {
             None if required => Err((format!("request: missing `{name}`"), value.span)),
             None => Ok(None),
-            Some(v) => v
-                .as_str()
-                .map(Some)
-                .ok_or_else(|| (format!("request.{name}: expected a string, found {}", v.type_name()), v.span)),
+            Some(v) => v.as_str().map(Some).ok_or_else(|| {
+                (
+                    format!("request.{name}: expected a string, found {}", v.type_name()),
+                    v.span,
+                )
+            }),
         }
     };
     let principal = string("principal", true)?.unwrap_or_default();
@@ -176,7 +210,13 @@ pub fn read_request(value: &JsonValue) -> Result<Request, (String, Span)> {
     let mut context = Context::new();
     if let Some(c) = field(value, "context") {
         let Some(members) = c.as_object() else {
-            return Err((format!("request.context: expected an object, found {}", c.type_name()), c.span));
+            return Err((
+                format!(
+                    "request.context: expected an object, found {}",
+                    c.type_name()
+                ),
+                c.span,
+            ));
         };
         for m in members {
             let scalar = |v: &JsonValue| match &v.kind {
@@ -197,7 +237,10 @@ pub fn read_request(value: &JsonValue) -> Result<Request, (String, Span)> {
             };
             let context_value = match &m.value.kind {
                 JsonKind::Array(items) => ContextValue::Multi(
-                    items.iter().map(|i| scalar(i).ok_or_else(|| bad(i))).collect::<Result<_, _>>()?,
+                    items
+                        .iter()
+                        .map(|i| scalar(i).ok_or_else(|| bad(i)))
+                        .collect::<Result<_, _>>()?,
                 ),
                 _ => ContextValue::Single(scalar(&m.value).ok_or_else(|| bad(&m.value))?),
             };
