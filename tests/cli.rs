@@ -1,1 +1,234 @@
-//! End-to-end tests of the `veto` binary.
+//! End-to-end tests of the `veto` binary: exit codes, positions, the batch contract.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn veto(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_veto"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("veto runs");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.unwrap_or_default())
+        .expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("veto finishes")
+}
+
+fn scratch(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const REQUEST: &str = "examples/request-plain-http-upload.json";
+
+/// Loads `contents` as a resource policy and expects exit 2 with `needle` and a
+/// `file:line:col` pointer in the message.
+fn rejects_policy(name: &str, contents: &[u8], needle: &str, line_col: &str) {
+    let path = scratch(name, contents);
+    let out = veto(
+        &[
+            "eval",
+            "--resource-policy",
+            path.to_str().unwrap(),
+            "--request",
+            REQUEST,
+        ],
+        None,
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+    assert!(
+        stderr.contains(needle),
+        "{name}: missing `{needle}` in:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{name}:{line_col}")),
+        "{name}: missing position {line_col} in:\n{stderr}"
+    );
+}
+
+#[test]
+fn bad_policy_files_exit_2_with_positions() {
+    rejects_policy(
+        "not-json.json",
+        b"{\n  \"Version\": 2012-10-17\n}",
+        "not valid JSON",
+        "2:18",
+    );
+    rejects_policy("empty.json", b"", "found the end of the input", "1:1");
+    rejects_policy("array.json", b"[1, 2]", "expected a policy document", "1:1");
+    rejects_policy(
+        "types.json",
+        b"{\"Version\": \"2012-10-17\",\n \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": 5, \"Resource\": \"*\"}]}",
+        "expected a string or an array of strings, found a number",
+        "2:64",
+    );
+    rejects_policy(
+        "operator.json",
+        b"{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"*\",\n \"Resource\": \"*\", \"Condition\": {\"StringEqual\": {\"a:b\": \"c\"}}}]}",
+        "unknown operator StringEqual (did you mean StringEquals?)",
+        "2:33",
+    );
+    rejects_policy(
+        "utf8.json",
+        b"{\"Version\": \"\xff\"}",
+        "not valid UTF-8",
+        "1:14",
+    );
+    let deep = "[".repeat(100_000);
+    rejects_policy("deep.json", deep.as_bytes(), "nesting deeper than", "1:129");
+}
+
+#[test]
+fn every_error_of_a_policy_is_reported() {
+    let path = scratch(
+        "many.json",
+        br#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "allow", "Principal": "*", "Action": "s3:GetObject", "NotAction": "s3:Put*", "Resource": "*"},
+  {"Effect": "Deny", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}
+]}"#,
+    );
+    let out = veto(
+        &[
+            "eval",
+            "--resource-policy",
+            path.to_str().unwrap(),
+            "--request",
+            REQUEST,
+        ],
+        None,
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("invalid Effect `allow`"), "{stderr}");
+    assert!(stderr.contains("both Action and NotAction"), "{stderr}");
+    assert!(stderr.contains("duplicate key `Effect`"), "{stderr}");
+    assert!(stderr.contains("many.json:3:22"), "{stderr}");
+    assert!(stderr.contains("first given here"), "{stderr}");
+}
+
+#[test]
+fn explain_points_at_the_deciding_statement() {
+    let out = veto(
+        &[
+            "eval",
+            "--resource-policy",
+            "examples/seed-bucket-policy.json",
+            "--identity-policy",
+            "examples/pipeline-role-policy.json",
+            "--request",
+            REQUEST,
+            "--explain",
+        ],
+        None,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(stdout.starts_with("decision: ExplicitDeny"), "{stdout}");
+    assert!(stdout.contains("DenyInsecureConnections"), "{stdout}");
+    assert!(
+        stdout.contains("examples/seed-bucket-policy.json:18:20"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\"Sid\": \"DenyInsecureConnections\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("condition StringNotEquals on `s3:x-amz-server-side-encryption` is false"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn batch_keeps_order_and_reports_bad_lines() {
+    let policy =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+    let bad = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqual":{"a:b":"c"}}}}"#;
+    let req = r#"{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}"#;
+    let input = format!(
+        "{{\"id\":\"a\",\"identity_policies\":[{policy}],\"request\":{req}}}\n\
+         {{\"id\":2,\"identity_policies\":[{bad}],\"request\":{req}}}\n\
+         not json\n\
+         {{\"id\":\"d\",\"request\":{req},\"extra\":true}}\n"
+    );
+    let out = veto(&["eval", "--batch", "-"], Some(input.as_bytes()));
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"id": "a", "decision": "Allow"})
+    );
+    assert_eq!(lines[1]["id"], 2);
+    assert_eq!(
+        lines[1]["error"],
+        "identity_policies[0]: Statement.Condition: unknown operator StringEqual (did you mean StringEquals?)"
+    );
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[2]["id"], serde_json::Value::Null);
+    assert_eq!(lines[2]["line"], 3);
+    assert_eq!(
+        lines[3],
+        serde_json::json!({"id": "d", "decision": "ImplicitDeny"})
+    );
+}
+
+#[test]
+fn batch_explain_carries_the_trace() {
+    let out = veto(
+        &[
+            "eval",
+            "--batch",
+            "examples/seed-requests.jsonl",
+            "--explain",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let first: serde_json::Value =
+        serde_json::from_str(text(&out.stdout).lines().nth(1).unwrap()).unwrap();
+    assert_eq!(first["decision"], "ExplicitDeny");
+    assert_eq!(
+        first["trace"]["decided_by"]["sid"],
+        "DenyUnEncryptedObjectUploads"
+    );
+    assert_eq!(first["trace"]["decided_by"]["line"], 2);
+    let statements = first["trace"]["statements"].as_array().unwrap();
+    assert!(statements
+        .iter()
+        .any(|s| s["failed"]["element"] == "Condition"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(veto(&["eval"], None).status.code(), Some(2));
+    assert_eq!(veto(&["frobnicate"], None).status.code(), Some(2));
+    assert_eq!(
+        veto(&["eval", "--batch", "no/such/file"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        veto(&["eval", "--batch", "-"], Some(b"")).status.code(),
+        Some(2)
+    );
+}

@@ -238,6 +238,7 @@ fn render_diagnostic(source: &Source, d: &Diagnostic) -> String {
     };
     let mut out = render::render(source, kind, &d.to_string(), d.span, "", None);
     for (span, note) in &d.related {
+        out.push('\n');
         out.push_str(&render::render(source, Kind::Note, note, *span, "", None));
     }
     out
