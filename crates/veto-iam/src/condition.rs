@@ -252,9 +252,14 @@ pub fn compile_condition(
 }
 
 impl ConditionMatcher {
-    /// Evaluates the condition for one key (spec §3.1).
-    pub fn evaluate(&self, operator: ConditionOperator, key: &str, context: &Context) -> bool {
-        let value = context.get(key);
+    /// Evaluates the condition for one key, given in lower case (spec §3.1).
+    pub fn evaluate(
+        &self,
+        operator: ConditionOperator,
+        key_lower: &str,
+        context: &Context,
+    ) -> bool {
+        let value = context.get_lower(key_lower);
         if let ValueTest::Null(expect_absent) = self.test {
             return match operator.qualifier {
                 Some(SetQualifier::ForAllValues) => true,

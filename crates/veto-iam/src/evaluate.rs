@@ -6,7 +6,7 @@
 
 use crate::policy::{Effect, Policy, Statement};
 use crate::principal::Strength;
-use crate::request::{Caller, Request};
+use crate::request::{Caller, Request, ResourceKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
@@ -175,7 +175,7 @@ impl Statement {
             .action
             .patterns
             .iter()
-            .any(|p| p.matcher.matches(&request.action));
+            .any(|p| p.matcher.matches(request.action_parts_lower()));
         if action_hit == self.action.negated {
             return StatementOutcome::NotMatched(if self.action.negated {
                 Element::NotAction
@@ -184,11 +184,10 @@ impl Statement {
             });
         }
         if let Some(resource) = &self.resource {
-            let hit = resource.patterns.iter().any(|p| {
-                p.matcher.with_pattern(&request.context, |atoms| {
-                    crate::wildcard::matches(atoms, &request.resource, false)
-                }) == Some(true)
-            });
+            let hit = resource
+                .patterns
+                .iter()
+                .any(|p| p.matcher.matches(request.context(), request.resource()) == Some(true));
             if hit == resource.negated {
                 return StatementOutcome::NotMatched(if resource.negated {
                     Element::NotResource
@@ -199,7 +198,7 @@ impl Statement {
         }
         let strength = match &self.principal {
             None => Strength::Direct,
-            Some(p) => match p.applies_to(&request.caller, has_boundary) {
+            Some(p) => match p.applies_to(request.caller(), has_boundary) {
                 Some(s) => s,
                 None => {
                     return StatementOutcome::NotMatched(if p.negated {
@@ -211,7 +210,10 @@ impl Statement {
             },
         };
         for (i, c) in self.conditions.iter().enumerate() {
-            if !c.matcher.evaluate(c.operator, &c.key, &request.context) {
+            if !c
+                .matcher
+                .evaluate(c.operator, &c.key_lower, request.context())
+            {
                 return StatementOutcome::NotMatched(Element::Condition(i));
             }
         }
@@ -299,7 +301,7 @@ impl PolicySet {
     }
 
     pub fn evaluate_with<O: Observer>(&self, request: &Request, observer: &mut O) -> Outcome {
-        let caller = &request.caller;
+        let caller = request.caller();
         let iam = caller.is_iam_principal();
         let has_boundary = iam && !self.boundary.is_empty();
         let mut deny: Option<(PolicyRef, usize)> = None;
@@ -434,11 +436,12 @@ impl PolicySet {
             };
         }
         if resource_grant.is_none() {
-            if is_kms_key(&request.resource) {
-                return implicit(ImplicitReason::KeyPolicyDoesNotAllow);
-            }
-            if is_role_trust(request) {
-                return implicit(ImplicitReason::TrustPolicyDoesNotAllow);
+            match request.resource_kind() {
+                ResourceKind::KmsKey => return implicit(ImplicitReason::KeyPolicyDoesNotAllow),
+                ResourceKind::RoleToAssume => {
+                    return implicit(ImplicitReason::TrustPolicyDoesNotAllow)
+                }
+                ResourceKind::Other => {}
             }
         }
         if is_root {
@@ -460,38 +463,5 @@ impl PolicySet {
                 Err(reason) => implicit(reason),
             },
         }
-    }
-}
-
-/// A KMS key ARN (`arn:aws:kms:R:A:key/ID`); aliases are not keys.
-fn is_kms_key(resource: &str) -> bool {
-    let mut f = resource.splitn(6, ':');
-    f.next() == Some("arn")
-        && f.nth(1) == Some("kms")
-        && f.nth(2).is_some_and(|r| r.starts_with("key/"))
-}
-
-/// `sts:AssumeRole*` on a role ARN: the role's trust policy must allow.
-fn is_role_trust(request: &Request) -> bool {
-    let action = request.action.as_bytes();
-    let prefix = b"sts:assumerole";
-    let assumes =
-        action.len() >= prefix.len() && action[..prefix.len()].eq_ignore_ascii_case(prefix);
-    let mut f = request.resource.splitn(6, ':');
-    let role = f.next() == Some("arn")
-        && f.nth(1) == Some("iam")
-        && f.nth(2).is_some_and(|r| r.starts_with("role/"));
-    assumes && role
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recognises_keys_and_roles() {
-        assert!(is_kms_key("arn:aws:kms:us-east-1:111122223333:key/abc"));
-        assert!(!is_kms_key("arn:aws:kms:us-east-1:111122223333:alias/abc"));
-        assert!(!is_kms_key("*"));
     }
 }

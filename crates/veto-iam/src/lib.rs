@@ -41,5 +41,5 @@ pub use evaluate::{
 pub use operator::ConditionOperator;
 pub use policy::{Effect, Policy, PolicyError, PolicyKind, Statement, Version};
 pub use principal::Strength;
-pub use request::{Caller, Context, ContextValue, Request};
+pub use request::{Caller, Context, ContextValue, Request, ResourceKind};
 pub use span::{LineCol, LineIndex, Span};

@@ -11,7 +11,7 @@ use crate::operator::ConditionOperator;
 use crate::span::Span;
 use crate::suggest;
 use crate::template::{GlobValue, Template};
-use crate::wildcard::{self, Atom};
+use crate::wildcard;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {
@@ -163,18 +163,20 @@ pub enum ActionMatcher {
     /// Service prefix and name pattern, both lower case.
     Service {
         service: String,
-        name: Vec<Atom>,
+        name: wildcard::Pattern,
     },
 }
 
 impl ActionMatcher {
-    pub fn matches(&self, action: &str) -> bool {
+    /// Matches an action already lower-cased and split at its colon.
+    #[inline]
+    pub fn matches(&self, (prefix, action_name): (&str, &str)) -> bool {
         match self {
             ActionMatcher::Any => true,
-            ActionMatcher::Service { service, name } => match action.split_once(':') {
-                Some((s, n)) => s.eq_ignore_ascii_case(service) && wildcard::matches(name, n, true),
-                None => false,
-            },
+            ActionMatcher::Service { service, name } => {
+                wildcard::bytes_eq(prefix.as_bytes(), service.as_bytes())
+                    && name.matches(action_name, false)
+            }
         }
     }
 }
@@ -216,6 +218,8 @@ pub struct Condition {
     pub operator_span: Span,
     /// The key as written.
     pub key: String,
+    /// The key in ASCII lower case, for look-ups.
+    pub key_lower: String,
     pub key_span: Span,
     pub values: Vec<ConditionValue>,
     /// Whether the values were written as an array.
@@ -1016,7 +1020,7 @@ impl Reader {
                         wildcard::fold_ascii(&mut name);
                         ActionMatcher::Service {
                             service: service.to_ascii_lowercase(),
-                            name,
+                            name: wildcard::Pattern::new(name),
                         }
                     }
                     _ => {
@@ -1176,6 +1180,7 @@ impl Reader {
                         operator,
                         operator_span: block.key_span,
                         key: entry.key.clone(),
+                        key_lower: entry.key.to_ascii_lowercase(),
                         key_span: entry.key_span,
                         values,
                         values_are_array,

@@ -17,6 +17,7 @@ pub enum Strength {
 
 impl PrincipalEntry {
     /// How this entry names `caller`, if it does.
+    #[inline]
     pub fn strength(&self, caller: &Caller) -> Option<Strength> {
         match (&self.kind, caller) {
             (PrincipalKind::Everyone, _) => Some(Strength::Direct),

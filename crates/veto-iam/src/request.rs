@@ -14,6 +14,8 @@ pub enum ContextValue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ContextEntry {
     key: String,
+    /// `key` in ASCII lower case, for look-ups without case folding.
+    key_lower: String,
     value: ContextValue,
 }
 
@@ -42,7 +44,12 @@ impl Context {
         if self.get(&key).is_some() {
             return Err(DuplicateContextKey(key));
         }
-        self.entries.push(ContextEntry { key, value });
+        let key_lower = key.to_ascii_lowercase();
+        self.entries.push(ContextEntry {
+            key,
+            key_lower,
+            value,
+        });
         Ok(())
     }
 
@@ -50,7 +57,12 @@ impl Context {
     pub fn with(mut self, key: impl Into<String>, value: ContextValue) -> Self {
         let key = key.into();
         self.entries.retain(|e| !e.key.eq_ignore_ascii_case(&key));
-        self.entries.push(ContextEntry { key, value });
+        let key_lower = key.to_ascii_lowercase();
+        self.entries.push(ContextEntry {
+            key,
+            key_lower,
+            value,
+        });
         self
     }
 
@@ -59,6 +71,23 @@ impl Context {
             .iter()
             .find(|e| e.key.eq_ignore_ascii_case(key))
             .map(|e| &e.value)
+    }
+
+    /// Look-up by a key already in ASCII lower case (the evaluator's keys are).
+    #[inline]
+    pub fn get_lower(&self, key_lower: &str) -> Option<&ContextValue> {
+        self.entries
+            .iter()
+            .find(|e| crate::wildcard::bytes_eq(e.key_lower.as_bytes(), key_lower.as_bytes()))
+            .map(|e| &e.value)
+    }
+
+    /// The value of a single-valued key, looked up by its lower-case name.
+    pub fn single_lower(&self, key_lower: &str) -> Option<&str> {
+        match self.get_lower(key_lower)? {
+            ContextValue::Single(v) => Some(v),
+            ContextValue::Multi(_) => None,
+        }
     }
 
     /// The value of a single-valued key.
@@ -248,17 +277,34 @@ impl Caller {
     }
 }
 
-/// One request, ready to evaluate.
+/// What kind of resource a request names, where evaluation treats it specially.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// A KMS key (`arn:aws:kms:R:A:key/ID`): its key policy must allow.
+    KmsKey,
+    /// An IAM role named by `sts:AssumeRole*`: its trust policy must allow.
+    RoleToAssume,
+    Other,
+}
+
+/// One request, ready to evaluate. Built once; evaluation only reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
-    pub caller: Caller,
+    caller: Caller,
     /// `service:Name` as given; matching ignores case.
-    pub action: String,
+    action: String,
+    /// `action` in ASCII lower case, which action patterns are compiled to.
+    action_lower: String,
+    /// Byte index of the colon in `action`.
+    action_colon: usize,
     /// An ARN, or `*` for actions without a resource type.
-    pub resource: String,
-    /// The account that owns the resource, if known.
-    pub resource_account: Option<String>,
-    pub context: Context,
+    resource: String,
+    resource_kind: ResourceKind,
+    /// The account that owns the resource: as given, else the ARN's account field,
+    /// else the caller's.
+    resource_account: Option<String>,
+    resource_account_given: bool,
+    context: Context,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -284,11 +330,14 @@ impl Request {
         context: Context,
     ) -> Result<Request, BadRequest> {
         let caller = Caller::parse(principal)?;
-        match action.split_once(':') {
+        let action_colon = match action.split_once(':') {
             Some((service, name))
-                if !service.is_empty() && !name.is_empty() && !name.contains(':') => {}
+                if !service.is_empty() && !name.is_empty() && !name.contains(':') =>
+            {
+                service.len()
+            }
             _ => return Err(BadRequest::Action(action.to_string())),
-        }
+        };
         if resource != "*" && !(resource.starts_with("arn:") && resource.matches(':').count() >= 5)
         {
             return Err(BadRequest::Resource(resource.to_string()));
@@ -298,27 +347,85 @@ impl Request {
                 return Err(BadRequest::ResourceAccount(account.to_string()));
             }
         }
+        let fields: Vec<&str> = resource.splitn(6, ':').collect();
+        let resource_kind = match fields.as_slice() {
+            ["arn", _, "kms", _, _, r] if r.starts_with("key/") => ResourceKind::KmsKey,
+            ["arn", _, "iam", _, _, r]
+                if r.starts_with("role/")
+                    && action[..action_colon].eq_ignore_ascii_case("sts")
+                    && action[action_colon + 1..].len() >= 10
+                    && action[action_colon + 1..action_colon + 11]
+                        .eq_ignore_ascii_case("assumerole") =>
+            {
+                ResourceKind::RoleToAssume
+            }
+            _ => ResourceKind::Other,
+        };
+        let from_arn = fields
+            .get(4)
+            .filter(|a| !a.is_empty())
+            .map(|a| a.to_string());
+        let owner = resource_account
+            .map(str::to_string)
+            .or(from_arn)
+            .or_else(|| caller.account().map(str::to_string));
         Ok(Request {
             caller,
             action: action.to_string(),
+            action_lower: action.to_ascii_lowercase(),
+            action_colon,
             resource: resource.to_string(),
-            resource_account: resource_account.map(str::to_string),
+            resource_kind,
+            resource_account: owner,
+            resource_account_given: resource_account.is_some(),
             context,
         })
     }
 
+    pub fn caller(&self) -> &Caller {
+        &self.caller
+    }
+
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The action in lower case, split at its colon: service prefix and name.
+    pub fn action_parts_lower(&self) -> (&str, &str) {
+        (
+            &self.action_lower[..self.action_colon],
+            &self.action_lower[self.action_colon + 1..],
+        )
+    }
+
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+
+    pub fn resource_kind(&self) -> ResourceKind {
+        self.resource_kind
+    }
+
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// The resource account as the request gave it, if it did.
+    pub fn given_resource_account(&self) -> Option<&str> {
+        self.resource_account
+            .as_deref()
+            .filter(|_| self.resource_account_given)
+    }
+
     /// The resource's account: as given, else the ARN's account field, else the caller's.
     pub fn resource_account(&self) -> Option<&str> {
-        if let Some(a) = &self.resource_account {
-            return Some(a);
-        }
-        let from_arn = self.resource.split(':').nth(4).filter(|a| !a.is_empty());
-        from_arn.or_else(|| self.caller.account())
+        self.resource_account.as_deref()
     }
 
     /// Same account when the caller's account owns the resource.
     pub fn is_same_account(&self) -> bool {
-        matches!((self.caller.account(), self.resource_account()), (Some(c), Some(r)) if c == r)
+        matches!((self.caller.account(), self.resource_account()),
+            (Some(c), Some(r)) if crate::wildcard::bytes_eq(c.as_bytes(), r.as_bytes()))
     }
 }
 

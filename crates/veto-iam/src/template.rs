@@ -125,7 +125,7 @@ impl Template {
 /// A variable takes its key's value when the key is single-valued; a multi-valued
 /// or absent key falls back to the default, if any.
 fn resolve<'a>(context: &'a Context, key: &str, default: &'a Option<String>) -> Option<&'a str> {
-    context.single(key).or(default.as_deref())
+    context.single_lower(key).or(default.as_deref())
 }
 
 fn flush(parts: &mut Vec<Part>, literal: &mut String) {
@@ -228,7 +228,7 @@ mod tests {
 /// A wildcard pattern that may hold policy variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GlobValue {
-    Static(Vec<Atom>),
+    Static(wildcard::Pattern),
     Dynamic(Template),
 }
 
@@ -252,16 +252,27 @@ impl GlobValue {
         if template.variables().next().is_none() {
             let mut atoms = Vec::new();
             template.expand_atoms(&Context::default(), globs, &mut atoms);
-            GlobValue::Static(atoms)
+            GlobValue::Static(wildcard::Pattern::new(atoms))
         } else {
             GlobValue::Dynamic(template)
+        }
+    }
+
+    /// Does the pattern match `input`? `None` when a variable cannot be resolved.
+    #[inline]
+    pub fn matches(&self, context: &Context, input: &str) -> Option<bool> {
+        match self {
+            GlobValue::Static(pattern) => Some(pattern.matches(input, false)),
+            GlobValue::Dynamic(_) => {
+                self.with_pattern(context, |atoms| wildcard::matches(atoms, input, false))
+            }
         }
     }
 
     /// Runs `f` on the expanded pattern; `None` when a variable cannot be resolved.
     pub fn with_pattern<R>(&self, context: &Context, f: impl FnOnce(&[Atom]) -> R) -> Option<R> {
         match self {
-            GlobValue::Static(atoms) => Some(f(atoms)),
+            GlobValue::Static(pattern) => Some(f(pattern.atoms())),
             GlobValue::Dynamic(template) => SCRATCH.with_borrow_mut(|(atoms, _)| {
                 template
                     .expand_atoms(context, true, atoms)

@@ -49,10 +49,96 @@ pub fn fold_ascii(atoms: &mut [Atom]) {
     }
 }
 
+/// A compiled pattern with its literal prefix and suffix split off, so the common
+/// shapes (`literal`, `prefix*`) cost one length check and one `memcmp`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Pattern {
+    atoms: Vec<Atom>,
+    /// Leading and trailing atoms that are literal bytes.
+    prefix: usize,
+    suffix: usize,
+    literal: Box<[u8]>,
+}
+
+impl Pattern {
+    pub fn new(atoms: Vec<Atom>) -> Pattern {
+        let prefix = atoms
+            .iter()
+            .take_while(|a| matches!(a, Atom::Byte(_)))
+            .count();
+        let suffix = if prefix == atoms.len() {
+            0
+        } else {
+            atoms
+                .iter()
+                .rev()
+                .take_while(|a| matches!(a, Atom::Byte(_)))
+                .count()
+        };
+        let literal = atoms
+            .iter()
+            .filter_map(|a| match a {
+                Atom::Byte(b) => Some(*b),
+                _ => None,
+            })
+            .collect();
+        Pattern {
+            atoms,
+            prefix,
+            suffix,
+            literal,
+        }
+    }
+
+    pub fn atoms(&self) -> &[Atom] {
+        &self.atoms
+    }
+
+    /// Does the whole `input` match? With `fold_case`, the pattern must be lower case.
+    #[inline]
+    pub fn matches(&self, input: &str, fold_case: bool) -> bool {
+        if fold_case {
+            self.matches_with(input.as_bytes(), true, <[u8]>::eq_ignore_ascii_case)
+        } else {
+            self.matches_with(input.as_bytes(), false, bytes_eq)
+        }
+    }
+
+    #[inline(always)]
+    fn matches_with(
+        &self,
+        input: &[u8],
+        fold_case: bool,
+        eq: impl Fn(&[u8], &[u8]) -> bool,
+    ) -> bool {
+        if self.prefix == self.atoms.len() {
+            return input.len() == self.literal.len() && eq(input, &self.literal);
+        }
+        let (prefix, suffix) = (self.prefix, self.suffix);
+        if input.len() < prefix + suffix
+            || !eq(&input[..prefix], &self.literal[..prefix])
+            || !eq(
+                &input[input.len() - suffix..],
+                &self.literal[self.literal.len() - suffix..],
+            )
+        {
+            return false;
+        }
+        let middle = &self.atoms[prefix..self.atoms.len() - suffix];
+        if middle == [Atom::AnyRun] {
+            return true;
+        }
+        matches_bytes(middle, &input[prefix..input.len() - suffix], fold_case)
+    }
+}
+
 /// Does the whole `input` match `pattern`? With `fold_case`, input bytes are
 /// lower-cased (ASCII) before comparison, so the pattern must already be lower case.
 pub fn matches(pattern: &[Atom], input: &str, fold_case: bool) -> bool {
-    let input = input.as_bytes();
+    matches_bytes(pattern, input.as_bytes(), fold_case)
+}
+
+fn matches_bytes(pattern: &[Atom], input: &[u8], fold_case: bool) -> bool {
     let (mut p, mut i) = (0usize, 0usize);
     // After a `*`: the pattern index just past it, and the input index it has reached.
     let mut backtrack: Option<(usize, usize)> = None;
@@ -96,6 +182,31 @@ pub fn matches(pattern: &[Atom], input: &str, fold_case: bool) -> bool {
     pattern[p..].iter().all(|a| *a == Atom::AnyRun)
 }
 
+/// Byte equality without a libc call: the strings compared here are short (action
+/// names, ARNs, context keys), where `memcmp`'s call overhead dominates.
+#[inline(always)]
+pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i + 8 <= a.len() {
+        let x = u64::from_ne_bytes(a[i..i + 8].try_into().unwrap_or([0; 8]));
+        let y = u64::from_ne_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
+        if x != y {
+            return false;
+        }
+        i += 8;
+    }
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Is the pattern free of wildcards?
 pub fn is_literal(pattern: &[Atom]) -> bool {
     pattern.iter().all(|a| matches!(a, Atom::Byte(_)))
@@ -131,7 +242,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn glob(p: &str, s: &str) -> bool {
-        matches(&compile_glob(p), s, false)
+        let fast = Pattern::new(compile_glob(p)).matches(s, false);
+        assert_eq!(fast, matches(&compile_glob(p), s, false), "{p:?} {s:?}");
+        fast
     }
 
     #[test]

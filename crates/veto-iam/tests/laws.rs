@@ -258,7 +258,7 @@ proptest! {
     fn adding_a_deny_never_allows(set in policy_set(), deny in deny_statement(), target in 0usize..4, req in request()) {
         let before = set.load().evaluate(&req);
         let mut with = set.clone();
-        let mut push = |p: &mut Value, mut s: Value| {
+        let push = |p: &mut Value, mut s: Value| {
             if p.get("Statement").and_then(|s| s[0].get("Principal")).is_none() {
                 s.as_object_mut().unwrap().remove("Principal");
             }
@@ -327,7 +327,7 @@ proptest! {
         };
         let plain = with(format!("{qualifier}{base}"));
         let if_exists = with(format!("{qualifier}{base}IfExists"));
-        if req.context.get(&key).is_some() {
+        if req.context().get(&key).is_some() {
             prop_assert_eq!(plain, if_exists);
         }
     }
