@@ -8,6 +8,7 @@ use crate::condition::{compile_condition, ConditionMatcher};
 use crate::diagnostic::Diagnostic;
 use crate::json::{self, JsonKind, JsonMember, JsonValue};
 use crate::operator::ConditionOperator;
+use crate::request::{is_account_id, PrincipalArn, PrincipalArnKind};
 use crate::span::Span;
 use crate::suggest;
 use crate::template::{GlobValue, Template};
@@ -499,10 +500,6 @@ struct Reader {
     version: Option<Version>,
 }
 
-fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
 impl Reader {
     fn error(&mut self, path: &str, message: impl Into<String>, span: Span) {
         self.diagnostics
@@ -953,36 +950,21 @@ impl Reader {
         if unique_id {
             return Some(PrincipalKind::UniqueId(text.to_string()));
         }
-        let parsed = text.strip_prefix("arn:").and_then(|rest| {
-            let mut f = rest.splitn(5, ':');
-            let (partition, service, _region, account, resource) =
-                (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
-            if partition.is_empty() || !is_account_id(account) {
-                return None;
-            }
-            let arn = text.to_string();
-            match (service, resource.split_once('/')) {
-                ("iam", None) if resource == "root" => Some(PrincipalKind::Account {
-                    account: account.into(),
-                }),
-                ("iam", Some(("user", p))) if !p.is_empty() => Some(PrincipalKind::User { arn }),
-                ("iam", Some(("role", p))) if !p.is_empty() && !p.ends_with('/') => {
-                    Some(PrincipalKind::Role {
-                        partition: partition.into(),
-                        account: account.into(),
-                        name: p.rsplit('/').next().unwrap_or(p).into(),
-                        arn,
-                    })
-                }
-                ("sts", Some(("assumed-role", p)))
-                    if p.split('/').count() == 2 && !p.contains("//") =>
-                {
-                    Some(PrincipalKind::RoleSession { arn })
-                }
-                ("sts", Some(("federated-user", p))) if !p.is_empty() => {
-                    Some(PrincipalKind::FederatedUser { arn })
-                }
-                _ => None,
+        let parsed = PrincipalArn::parse(text).map(|arn| {
+            let text = text.to_string();
+            match arn.kind {
+                PrincipalArnKind::Root => PrincipalKind::Account {
+                    account: arn.account.into(),
+                },
+                PrincipalArnKind::User => PrincipalKind::User { arn: text },
+                PrincipalArnKind::Role { name } => PrincipalKind::Role {
+                    partition: arn.partition.into(),
+                    account: arn.account.into(),
+                    name: name.into(),
+                    arn: text,
+                },
+                PrincipalArnKind::RoleSession { .. } => PrincipalKind::RoleSession { arn: text },
+                PrincipalArnKind::FederatedUser => PrincipalKind::FederatedUser { arn: text },
             }
         });
         if parsed.is_none() {

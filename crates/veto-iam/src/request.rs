@@ -111,6 +111,71 @@ impl Context {
     }
 }
 
+/// An IAM or STS principal ARN, split into the parts matching needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrincipalArn<'a> {
+    pub partition: &'a str,
+    pub account: &'a str,
+    pub kind: PrincipalArnKind<'a>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalArnKind<'a> {
+    /// `arn:P:iam::A:root`
+    Root,
+    /// `arn:P:iam::A:user/path/name`
+    User,
+    /// `arn:P:iam::A:role/path/name`; `name` is the last path component.
+    Role { name: &'a str },
+    /// `arn:P:sts::A:assumed-role/role/session`
+    RoleSession { role: &'a str },
+    /// `arn:P:sts::A:federated-user/name`
+    FederatedUser,
+}
+
+/// Is `s` a 12-digit account ID?
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl<'a> PrincipalArn<'a> {
+    /// Parses the ARN forms a principal can take; anything else is `None`.
+    pub fn parse(text: &'a str) -> Option<PrincipalArn<'a>> {
+        let mut f = text.strip_prefix("arn:")?.splitn(5, ':');
+        let (partition, service, _region, account, resource) =
+            (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+        if partition.is_empty() || !is_account_id(account) {
+            return None;
+        }
+        let kind = match (service, resource.split_once('/')) {
+            ("iam", None) if resource == "root" => PrincipalArnKind::Root,
+            ("iam", Some(("user", path))) if !path.is_empty() => PrincipalArnKind::User,
+            ("iam", Some(("role", path))) if !path.is_empty() && !path.ends_with('/') => {
+                PrincipalArnKind::Role {
+                    name: path.rsplit('/').next().unwrap_or(path),
+                }
+            }
+            ("sts", Some(("assumed-role", rest))) => match rest.split_once('/') {
+                Some((role, session))
+                    if !role.is_empty() && !session.is_empty() && !session.contains('/') =>
+                {
+                    PrincipalArnKind::RoleSession { role }
+                }
+                _ => return None,
+            },
+            ("sts", Some(("federated-user", name))) if !name.is_empty() => {
+                PrincipalArnKind::FederatedUser
+            }
+            _ => return None,
+        };
+        Some(PrincipalArn {
+            partition,
+            account,
+            kind,
+        })
+    }
+}
+
 /// Who makes the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
@@ -159,69 +224,44 @@ impl Caller {
         if text == "anonymous" || text == "*" {
             return Ok(Caller::Anonymous);
         }
-        if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        if is_account_id(text) {
             return Ok(Caller::Root {
                 partition: "aws".into(),
                 account: text.into(),
             });
         }
-        if let Some(rest) = text.strip_prefix("arn:") {
-            let mut fields = rest.splitn(5, ':');
-            let (Some(partition), Some(service), Some(_region), Some(account), Some(resource)) = (
-                fields.next(),
-                fields.next(),
-                fields.next(),
-                fields.next(),
-                fields.next(),
-            ) else {
-                return Err(bad());
-            };
-            if partition.is_empty()
-                || account.len() != 12
-                || !account.bytes().all(|b| b.is_ascii_digit())
-            {
-                return Err(bad());
-            }
-            let (partition, account, arn) =
-                (partition.to_string(), account.to_string(), text.to_string());
-            return match (service, resource.split_once('/')) {
-                ("iam", None) if resource == "root" => Ok(Caller::Root { partition, account }),
-                ("iam", Some(("user", path))) if !path.is_empty() => Ok(Caller::User {
+        if text.starts_with("arn:") {
+            let arn = PrincipalArn::parse(text).ok_or_else(bad)?;
+            let (partition, account, arn_text) = (
+                arn.partition.to_string(),
+                arn.account.to_string(),
+                text.to_string(),
+            );
+            return Ok(match arn.kind {
+                PrincipalArnKind::Root => Caller::Root { partition, account },
+                PrincipalArnKind::User => Caller::User {
                     partition,
                     account,
-                    arn,
-                }),
-                ("iam", Some(("role", path))) if !path.is_empty() && !path.ends_with('/') => {
-                    let name = path.rsplit('/').next().unwrap_or(path).to_string();
-                    Ok(Caller::Role {
-                        partition,
-                        account,
-                        name,
-                        arn,
-                    })
-                }
-                ("sts", Some(("assumed-role", rest))) => match rest.split_once('/') {
-                    Some((role, session))
-                        if !role.is_empty() && !session.is_empty() && !session.contains('/') =>
-                    {
-                        Ok(Caller::RoleSession {
-                            partition,
-                            account,
-                            role: role.to_string(),
-                            arn,
-                        })
-                    }
-                    _ => Err(bad()),
+                    arn: arn_text,
                 },
-                ("sts", Some(("federated-user", name))) if !name.is_empty() => {
-                    Ok(Caller::FederatedUser {
-                        partition,
-                        account,
-                        arn,
-                    })
-                }
-                _ => Err(bad()),
-            };
+                PrincipalArnKind::Role { name } => Caller::Role {
+                    partition,
+                    account,
+                    name: name.to_string(),
+                    arn: arn_text,
+                },
+                PrincipalArnKind::RoleSession { role } => Caller::RoleSession {
+                    partition,
+                    account,
+                    role: role.to_string(),
+                    arn: arn_text,
+                },
+                PrincipalArnKind::FederatedUser => Caller::FederatedUser {
+                    partition,
+                    account,
+                    arn: arn_text,
+                },
+            });
         }
         let is_service = !text.is_empty()
             && text.contains('.')
@@ -343,7 +383,7 @@ impl Request {
             return Err(BadRequest::Resource(resource.to_string()));
         }
         if let Some(account) = resource_account {
-            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            if !is_account_id(account) {
                 return Err(BadRequest::ResourceAccount(account.to_string()));
             }
         }
