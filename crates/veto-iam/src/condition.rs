@@ -53,6 +53,7 @@ pub enum StringValue {
 /// Compiles one condition key's values; load errors and warnings go to `diagnostics`.
 pub fn compile_condition(
     operator: ConditionOperator,
+    key_lower: &str,
     values: &[ConditionValue],
     version: Version,
     path: &str,
@@ -227,6 +228,12 @@ pub fn compile_condition(
                                 v.span,
                             );
                         }
+                        if key_lower == "aws:sourceip" && is_private(&net) {
+                            warn(
+                                format!("`{}` is a private range, but aws:SourceIp carries public addresses only; use aws:VpcSourceIp for private ones", v.text),
+                                v.span,
+                            );
+                        }
                         out.push(net);
                     }
                     None => {
@@ -346,6 +353,22 @@ impl ConditionMatcher {
             }
             ValueTest::Null(_) => false,
         })
+    }
+}
+
+/// RFC 1918, loopback, link-local and unique-local ranges.
+fn is_private(net: &ipnet::IpNet) -> bool {
+    match net {
+        ipnet::IpNet::V4(n) => {
+            let a = n.network();
+            a.is_private() || a.is_loopback() || a.is_link_local()
+        }
+        ipnet::IpNet::V6(n) => {
+            let a = n.network();
+            a.is_loopback()
+                || (a.segments()[0] & 0xfe00) == 0xfc00
+                || (a.segments()[0] & 0xffc0) == 0xfe80
+        }
     }
 }
 

@@ -905,12 +905,68 @@ impl Reader {
                 return None;
             }
         }
+        if negated {
+            self.exemptions_without_parents(path, &entries);
+        }
         Some(PrincipalElement {
             negated,
             entries,
             bare_star,
             span: value.span,
         })
+    }
+
+    /// `NotPrincipal` exempts a caller only when its whole identity chain is listed
+    /// (spec §2.6), so a user or session listed without its account (or role)
+    /// exempts nobody.
+    fn exemptions_without_parents(&mut self, path: &str, entries: &[PrincipalEntry]) {
+        let account_listed = |account: &str| {
+            entries
+                .iter()
+                .any(|e| matches!(&e.kind, PrincipalKind::Account { account: a } if a == account))
+        };
+        for e in entries {
+            let Some(arn) = PrincipalArn::parse(&e.text) else {
+                continue;
+            };
+            let missing = match arn.kind {
+                PrincipalArnKind::User
+                | PrincipalArnKind::FederatedUser
+                | PrincipalArnKind::Role { .. }
+                    if !account_listed(arn.account) =>
+                {
+                    format!(
+                        "its account `arn:{}:iam::{}:root`",
+                        arn.partition, arn.account
+                    )
+                }
+                PrincipalArnKind::RoleSession { role } => {
+                    let role_listed = entries.iter().any(|o| {
+                        matches!(&o.kind, PrincipalKind::Role { account, name, .. } if account == arn.account && name == role)
+                    });
+                    match (account_listed(arn.account), role_listed) {
+                        (true, true) => continue,
+                        (false, _) => format!(
+                            "its account `arn:{}:iam::{}:root`",
+                            arn.partition, arn.account
+                        ),
+                        (true, false) => format!(
+                            "its role `arn:{}:iam::{}:role/{role}`",
+                            arn.partition, arn.account
+                        ),
+                    }
+                }
+                _ => continue,
+            };
+            self.warning(
+                path,
+                format!(
+                    "`{}` exempts nobody from this Deny: NotPrincipal must also list {missing}",
+                    e.text
+                ),
+                e.span,
+            );
+        }
     }
 
     fn principal_kind(
@@ -1150,8 +1206,10 @@ impl Reader {
                 else {
                     continue;
                 };
+                let key_lower = entry.key.to_ascii_lowercase();
                 let matcher = compile_condition(
                     operator,
+                    &key_lower,
                     &values,
                     self.version(),
                     &key_path,
@@ -1162,7 +1220,7 @@ impl Reader {
                         operator,
                         operator_span: block.key_span,
                         key: entry.key.clone(),
-                        key_lower: entry.key.to_ascii_lowercase(),
+                        key_lower,
                         key_span: entry.key_span,
                         values,
                         values_are_array,
@@ -1292,5 +1350,44 @@ mod tests {
         let p = Policy::parse(text).unwrap();
         let again = Policy::parse(&p.to_json()).unwrap();
         assert_eq!(again.to_json(), p.to_json());
+    }
+}
+
+#[cfg(test)]
+mod warning_tests {
+    use super::*;
+
+    fn warnings(text: &str) -> Vec<String> {
+        Policy::parse(text)
+            .unwrap()
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn warns_about_not_principal_entries_that_exempt_nobody() {
+        let w = warnings(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotPrincipal":{"AWS":[
+            "arn:aws:iam::111122223333:user/Bob","arn:aws:sts::444455556666:assumed-role/R/s"]},"Action":"*","Resource":"*"}}"#,
+        );
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].contains("must also list its account `arn:aws:iam::111122223333:root`"));
+        let quiet = warnings(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotPrincipal":{"AWS":[
+            "arn:aws:iam::111122223333:user/Bob","111122223333"]},"Action":"*","Resource":"*"}}"#,
+        );
+        assert!(quiet.is_empty(), "{quiet:?}");
+    }
+
+    #[test]
+    fn warns_about_private_source_ip() {
+        let w = warnings(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*",
+            "Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","203.0.113.0/24"]}}}}"#,
+        );
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("private range"));
     }
 }
