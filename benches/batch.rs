@@ -41,19 +41,16 @@ fn batch_file() -> std::path::PathBuf {
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn eval_batch_20000_cases(bencher: divan::Bencher) {
     let path = batch_file();
-    bencher
-        .counter(divan::counter::ItemsCount::new(CASES))
-        .bench(|| {
-            let mut child = Command::new(env!("CARGO_BIN_EXE_veto"))
-                .args(["eval", "--batch", path.to_str().expect("UTF-8 temp path")])
-                .stdout(Stdio::piped())
-                .spawn()
-                .expect("veto runs");
-            let mut out = Vec::new();
-            std::io::Read::read_to_end(child.stdout.as_mut().expect("stdout"), &mut out)
-                .expect("read output");
-            assert!(child.wait().expect("veto finishes").success());
-            assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), CASES);
-            std::io::sink().write_all(&out).expect("sink");
-        });
+    bencher.counter(divan::counter::ItemsCount::new(CASES)).bench(|| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_veto"))
+            .args(["eval", "--batch", path.to_str().expect("UTF-8 temp path")])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("veto runs");
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(child.stdout.as_mut().expect("stdout"), &mut out).expect("read output");
+        assert!(child.wait().expect("veto finishes").success());
+        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), CASES);
+        std::io::sink().write_all(&out).expect("sink");
+    });
 }

@@ -14,9 +14,7 @@ fn veto(args: &[&str], stdin: Option<&[u8]>) -> Output {
         .spawn()
         .expect("veto runs");
     let mut input = child.stdin.take().expect("stdin");
-    input
-        .write_all(stdin.unwrap_or_default())
-        .expect("write stdin");
+    input.write_all(stdin.unwrap_or_default()).expect("write stdin");
     drop(input);
     child.wait_with_output().expect("veto finishes")
 }
@@ -51,10 +49,7 @@ fn rejects_policy(name: &str, contents: &[u8], needle: &str, line_col: &str) {
     );
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
-    assert!(
-        stderr.contains(needle),
-        "{name}: missing `{needle}` in:\n{stderr}"
-    );
+    assert!(stderr.contains(needle), "{name}: missing `{needle}` in:\n{stderr}");
     assert!(
         stderr.contains(&format!("{name}:{line_col}")),
         "{name}: missing position {line_col} in:\n{stderr}"
@@ -83,12 +78,7 @@ fn bad_policy_files_exit_2_with_positions() {
         "unknown operator StringEqual (did you mean StringEquals?)",
         "2:33",
     );
-    rejects_policy(
-        "utf8.json",
-        b"{\"Version\": \"\xff\"}",
-        "not valid UTF-8",
-        "1:14",
-    );
+    rejects_policy("utf8.json", b"{\"Version\": \"\xff\"}", "not valid UTF-8", "1:14");
     let deep = "[".repeat(100_000);
     rejects_policy("deep.json", deep.as_bytes(), "nesting deeper than", "1:129");
 }
@@ -140,14 +130,8 @@ fn explain_points_at_the_deciding_statement() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(stdout.starts_with("decision: ExplicitDeny"), "{stdout}");
     assert!(stdout.contains("DenyInsecureConnections"), "{stdout}");
-    assert!(
-        stdout.contains("examples/seed-bucket-policy.json:18:20"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("\"Sid\": \"DenyInsecureConnections\""),
-        "{stdout}"
-    );
+    assert!(stdout.contains("examples/seed-bucket-policy.json:18:20"), "{stdout}");
+    assert!(stdout.contains("\"Sid\": \"DenyInsecureConnections\""), "{stdout}");
     assert!(
         stdout.contains("condition StringNotEquals on `s3:x-amz-server-side-encryption` is false"),
         "{stdout}"
@@ -156,10 +140,10 @@ fn explain_points_at_the_deciding_statement() {
 
 #[test]
 fn batch_keeps_order_and_reports_bad_lines() {
-    let policy =
-        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+    let policy = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
     let bad = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqual":{"a:b":"c"}}}}"#;
-    let req = r#"{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}"#;
+    let req =
+        r#"{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}"#;
     let input = format!(
         "{{\"id\":\"a\",\"identity_policies\":[{policy}],\"request\":{req}}}\n\
          {{\"id\":2,\"identity_policies\":[{bad}],\"request\":{req}}}\n\
@@ -173,10 +157,7 @@ fn batch_keeps_order_and_reports_bad_lines() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 4);
-    assert_eq!(
-        lines[0],
-        serde_json::json!({"id": "a", "decision": "Allow"})
-    );
+    assert_eq!(lines[0], serde_json::json!({"id": "a", "decision": "Allow"}));
     assert_eq!(lines[1]["id"], 2);
     assert_eq!(
         lines[1]["error"],
@@ -185,50 +166,25 @@ fn batch_keeps_order_and_reports_bad_lines() {
     assert_eq!(lines[1]["line"], 2);
     assert_eq!(lines[2]["id"], serde_json::Value::Null);
     assert_eq!(lines[2]["line"], 3);
-    assert_eq!(
-        lines[3],
-        serde_json::json!({"id": "d", "decision": "ImplicitDeny"})
-    );
+    assert_eq!(lines[3], serde_json::json!({"id": "d", "decision": "ImplicitDeny"}));
 }
 
 #[test]
 fn batch_explain_carries_the_trace() {
-    let out = veto(
-        &[
-            "eval",
-            "--batch",
-            "examples/seed-requests.jsonl",
-            "--explain",
-        ],
-        None,
-    );
+    let out = veto(&["eval", "--batch", "examples/seed-requests.jsonl", "--explain"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let first: serde_json::Value =
-        serde_json::from_str(text(&out.stdout).lines().nth(1).unwrap()).unwrap();
+    let first: serde_json::Value = serde_json::from_str(text(&out.stdout).lines().nth(1).unwrap()).unwrap();
     assert_eq!(first["decision"], "ExplicitDeny");
-    assert_eq!(
-        first["trace"]["decided_by"]["sid"],
-        "DenyUnEncryptedObjectUploads"
-    );
+    assert_eq!(first["trace"]["decided_by"]["sid"], "DenyUnEncryptedObjectUploads");
     assert_eq!(first["trace"]["decided_by"]["line"], 2);
     let statements = first["trace"]["statements"].as_array().unwrap();
-    assert!(statements
-        .iter()
-        .any(|s| s["failed"]["element"] == "Condition"));
+    assert!(statements.iter().any(|s| s["failed"]["element"] == "Condition"));
 }
 
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(veto(&["eval"], None).status.code(), Some(2));
     assert_eq!(veto(&["frobnicate"], None).status.code(), Some(2));
-    assert_eq!(
-        veto(&["eval", "--batch", "no/such/file"], None)
-            .status
-            .code(),
-        Some(2)
-    );
-    assert_eq!(
-        veto(&["eval", "--batch", "-"], Some(b"")).status.code(),
-        Some(2)
-    );
+    assert_eq!(veto(&["eval", "--batch", "no/such/file"], None).status.code(), Some(2));
+    assert_eq!(veto(&["eval", "--batch", "-"], Some(b"")).status.code(), Some(2));
 }

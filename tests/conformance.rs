@@ -7,11 +7,8 @@ use std::path::Path;
 use veto_iam::batch;
 
 fn run_case(line: &str) -> Result<(), Failed> {
-    let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| format!("corpus line is not JSON: {e}"))?;
-    let expected = value["expected"]
-        .as_str()
-        .ok_or("corpus line has no `expected`")?;
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("corpus line is not JSON: {e}"))?;
+    let expected = value["expected"].as_str().ok_or("corpus line has no `expected`")?;
     let why = value["why"].as_str().unwrap_or("");
     match (batch::parse_line(line), expected) {
         (Err(e), "error") => match value["error_contains"].as_str() {
@@ -20,11 +17,7 @@ fn run_case(line: &str) -> Result<(), Failed> {
             }
             _ => Ok(()),
         },
-        (Err(e), _) => Err(format!(
-            "expected {expected}, but the case did not load: {} ({why})",
-            e.message
-        )
-        .into()),
+        (Err(e), _) => Err(format!("expected {expected}, but the case did not load: {} ({why})", e.message).into()),
         (Ok(case), "error") => {
             let got = case.policies.evaluate(&case.request);
             Err(format!("expected a load error, but the case evaluated to {got} ({why})").into())
@@ -62,11 +55,7 @@ fn main() {
     let mut trials = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("corpus file is UTF-8");
-        for (n, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
             let id = serde_json::from_str::<serde_json::Value>(line)
                 .ok()
                 .and_then(|v| v["id"].as_str().map(str::to_string))
@@ -75,10 +64,6 @@ fn main() {
             trials.push(Trial::test(id, move || run_case(&line)));
         }
     }
-    assert!(
-        trials.len() >= 300,
-        "the corpus shrank to {} cases",
-        trials.len()
-    );
+    assert!(trials.len() >= 300, "the corpus shrank to {} cases", trials.len());
     libtest_mimic::run(&args, trials).exit();
 }

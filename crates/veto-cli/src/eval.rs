@@ -8,7 +8,7 @@ use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use veto_iam::batch::{self, BatchCase};
-use veto_iam::{json as vjson, Diagnostic, Policy, PolicyKind, PolicyRef, PolicySet};
+use veto_iam::{json as vjson, validate, Diagnostic, Policy, PolicyKind, PolicyRef, PolicySet};
 
 /// Largest input file veto reads, so hostile input cannot exhaust memory.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
@@ -134,10 +134,7 @@ fn run_files(args: &EvalArgs) -> ExitCode {
     if failed {
         return ExitCode::from(EXIT_INPUT);
     }
-    let sources: Vec<Source> = files
-        .iter()
-        .map(|(_, _, f)| Source::new(&f.name, &f.text))
-        .collect();
+    let sources: Vec<Source> = files.iter().map(|(_, _, f)| Source::new(&f.name, &f.text)).collect();
     let mut set = PolicySet::default();
     let mut warnings: Vec<(usize, Diagnostic)> = Vec::new();
     for (i, (at, kind, file)) in files.iter().enumerate() {
@@ -217,26 +214,32 @@ fn run_files(args: &EvalArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let explanation = set.explain(&request);
-    print!(
-        "{}",
-        trace::to_text(&set, &explanation, source_of, args.explain)
-    );
+    print!("{}", trace::to_text(&set, &explanation, source_of, args.explain));
     if args.explain {
+        let _ = std::io::stdout().flush();
+        for (i, (at, _, _)) in files.iter().enumerate() {
+            if let Some(policy) = set.policy(*at) {
+                warnings.extend(validate::validate(policy).into_iter().map(|d| (i, d)));
+            }
+        }
         for (i, d) in &warnings {
             eprint!("{}", render_diagnostic(&sources[*i], d));
+            eprintln!();
+        }
+        let key_spans = vjson::parse(&request_text)
+            .map(|v| batch::context_key_spans(&v))
+            .unwrap_or_default();
+        for d in validate::check_context(&request, &key_spans, veto_catalog::catalog()) {
+            eprint!("{}", render_diagnostic(&request_source, &d));
             eprintln!();
         }
     }
     ExitCode::SUCCESS
 }
 
-fn render_diagnostic(source: &Source, d: &Diagnostic) -> String {
-    let kind = if d.is_error() {
-        Kind::Error
-    } else {
-        Kind::Warning
-    };
-    let mut out = render::render(source, kind, &d.to_string(), d.span, "", None);
+pub fn render_diagnostic(source: &Source, d: &Diagnostic) -> String {
+    let kind = if d.is_error() { Kind::Error } else { Kind::Warning };
+    let mut out = render::render_with_id(source, kind, d.code, &d.to_string(), d.span, "", d.help.as_deref());
     for (span, note) in &d.related {
         out.push('\n');
         out.push_str(&render::render(source, Kind::Note, note, *span, "", None));
@@ -246,9 +249,7 @@ fn render_diagnostic(source: &Source, d: &Diagnostic) -> String {
 
 fn run_batch(path: &str, explain: bool) -> ExitCode {
     let input: Box<dyn BufRead> = if path == "-" {
-        Box::new(std::io::BufReader::new(
-            std::io::stdin().lock().take(u64::MAX),
-        ))
+        Box::new(std::io::BufReader::new(std::io::stdin().lock().take(u64::MAX)))
     } else {
         match std::fs::File::open(path) {
             Ok(f) => Box::new(std::io::BufReader::new(f)),
@@ -276,12 +277,7 @@ fn run_batch(path: &str, explain: bool) -> ExitCode {
         }
         cases += 1;
         let result = match std::str::from_utf8(&line) {
-            Err(e) => error_line(
-                None,
-                "the line is not valid UTF-8",
-                line_number,
-                e.valid_up_to() + 1,
-            ),
+            Err(e) => error_line(None, "the line is not valid UTF-8", line_number, e.valid_up_to() + 1),
             Ok(text) => {
                 let source = Source {
                     line_offset: line_number - 1,
@@ -333,12 +329,22 @@ fn evaluate_case(case: &BatchCase, explain: bool, source: &Source) -> Value {
     }
     let explanation = case.policies.explain(&case.request);
     let mut trace = trace::to_json(&case.policies, &explanation, |_| source);
-    trace["warnings"] = case
-        .warnings
+    let mut warnings = case.warnings.clone();
+    for (at, policy) in case.policies.iter() {
+        warnings.extend(validate::validate(policy).into_iter().map(|d| (at.to_string(), d)));
+    }
+    let catalog = veto_catalog::catalog();
+    warnings.extend(
+        validate::check_context(&case.request, &case.context_spans, catalog)
+            .into_iter()
+            .map(|d| ("request".to_string(), d)),
+    );
+    trace["warnings"] = warnings
         .iter()
         .map(|(policy, d)| {
             let (line, column) = source.location(d.span.start);
-            json!({"policy": policy, "path": d.path, "message": d.message, "line": line, "column": column})
+            json!({"id": d.code, "policy": policy, "path": d.path, "message": d.message,
+                   "help": d.help, "line": line, "column": column})
         })
         .collect();
     json!({"id": id, "decision": explanation.outcome.decision.as_str(), "trace": trace})

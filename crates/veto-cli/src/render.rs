@@ -37,9 +37,15 @@ pub enum Kind {
 }
 
 /// Renders `message` with the source lines under `span` and a caret under it.
-pub fn render(
+pub fn render(source: &Source, kind: Kind, message: &str, span: Span, label: &str, help: Option<&str>) -> String {
+    render_with_id(source, kind, None, message, span, label, help)
+}
+
+/// [`render`] with a finding ID shown as `warning[ID]`.
+pub fn render_with_id(
     source: &Source,
     kind: Kind,
+    id: Option<&str>,
     message: &str,
     span: Span,
     label: &str,
@@ -74,11 +80,12 @@ pub fn render(
         range.end = ceil_char(snippet_text, range.start + 1);
     }
     let _ = truncated;
-    let mut snippet = Snippet::source(snippet_text)
-        .line_start(first_line)
-        .origin(source.name);
+    let mut snippet = Snippet::source(snippet_text).line_start(first_line).origin(source.name);
     snippet = snippet.annotation(level.span(range).label(label));
     let mut msg = level.title(message).snippet(snippet);
+    if let Some(id) = id {
+        msg = msg.id(id);
+    }
     if let Some(help) = help {
         msg = msg.footer(Level::Help.title(help));
     }

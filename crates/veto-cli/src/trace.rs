@@ -2,29 +2,20 @@
 
 use crate::render::{self, Kind, Source};
 use serde_json::{json, Value};
-use veto_iam::{
-    Decider, Element, Explanation, PolicyRef, PolicySet, Span, Statement, StatementOutcome,
-};
+use veto_iam::{Decider, Element, Explanation, PolicyRef, PolicySet, Span, Statement, StatementOutcome};
 
 /// The span and a short description of the element a statement failed on.
 pub fn element_span(statement: &Statement, element: Element) -> (Span, String) {
     match element {
-        Element::Action | Element::NotAction => (
-            statement.action.span,
-            format!("{element:?} does not match the action"),
-        ),
+        Element::Action | Element::NotAction => {
+            (statement.action.span, format!("{element:?} does not match the action"))
+        }
         Element::Resource | Element::NotResource => (
-            statement
-                .resource
-                .as_ref()
-                .map_or(statement.span, |r| r.span),
+            statement.resource.as_ref().map_or(statement.span, |r| r.span),
             format!("{element:?} does not match the resource"),
         ),
         Element::Principal | Element::NotPrincipal => (
-            statement
-                .principal
-                .as_ref()
-                .map_or(statement.span, |p| p.span),
+            statement.principal.as_ref().map_or(statement.span, |p| p.span),
             format!("{element:?} does not match the caller"),
         ),
         Element::Condition(i) => match statement.conditions.get(i) {
@@ -49,29 +40,19 @@ fn element_name(element: Element) -> &'static str {
     }
 }
 
-fn position<'s>(
-    sources: &impl Fn(PolicyRef) -> &'s Source<'s>,
-    at: PolicyRef,
-    span: Span,
-) -> (String, usize, usize) {
+fn position<'s>(sources: &impl Fn(PolicyRef) -> &'s Source<'s>, at: PolicyRef, span: Span) -> (String, usize, usize) {
     let source = sources(at);
     let (line, column) = source.location(span.start);
     (source.name.to_string(), line, column)
 }
 
 /// The trace as JSON, for `--explain` in batch mode.
-pub fn to_json<'s>(
-    set: &PolicySet,
-    explanation: &Explanation,
-    sources: impl Fn(PolicyRef) -> &'s Source<'s>,
-) -> Value {
-    let statement =
-        |at: PolicyRef, index: usize| set.policy(at).and_then(|p| p.statements.get(index));
+pub fn to_json<'s>(set: &PolicySet, explanation: &Explanation, sources: impl Fn(PolicyRef) -> &'s Source<'s>) -> Value {
+    let statement = |at: PolicyRef, index: usize| set.policy(at).and_then(|p| p.statements.get(index));
     let decided_by = match explanation.outcome.decider {
         Decider::Statement { policy, index } => {
             let s = statement(policy, index);
-            let (_, line, column) =
-                position(&sources, policy, s.map_or(Span::default(), |s| s.span));
+            let (_, line, column) = position(&sources, policy, s.map_or(Span::default(), |s| s.span));
             json!({"policy": policy.to_string(), "statement": index,
                    "sid": s.and_then(|s| s.sid.as_ref()).map(|s| s.value.clone()),
                    "line": line, "column": column})
@@ -97,7 +78,8 @@ pub fn to_json<'s>(
             if let StatementOutcome::NotMatched(element) = t.outcome {
                 let (span, detail) = element_span(s, element);
                 let (_, line, column) = position(&sources, t.policy, span);
-                entry["failed"] = json!({"element": element_name(element), "detail": detail, "line": line, "column": column});
+                entry["failed"] =
+                    json!({"element": element_name(element), "detail": detail, "line": line, "column": column});
             }
             Some(entry)
         })
@@ -113,21 +95,13 @@ pub fn to_text<'s>(
     sources: impl Fn(PolicyRef) -> &'s Source<'s>,
     verbose: bool,
 ) -> String {
-    let statement =
-        |at: PolicyRef, index: usize| set.policy(at).and_then(|p| p.statements.get(index));
+    let statement = |at: PolicyRef, index: usize| set.policy(at).and_then(|p| p.statements.get(index));
     let mut out = format!("decision: {}\n", explanation.outcome.decision);
     match explanation.outcome.decider {
         Decider::Statement { policy, index } => {
             if let Some(s) = statement(policy, index) {
-                let sid = s
-                    .sid
-                    .as_ref()
-                    .map(|s| format!(" `{}`", s.value))
-                    .unwrap_or_default();
-                let what = format!(
-                    "decided by {policy} statement {index}{sid} ({:?})",
-                    s.effect
-                );
+                let sid = s.sid.as_ref().map(|s| format!(" `{}`", s.value)).unwrap_or_default();
+                let what = format!("decided by {policy} statement {index}{sid} ({:?})", s.effect);
                 let span = s
                     .sid
                     .as_ref()
@@ -142,8 +116,7 @@ pub fn to_text<'s>(
                 ));
             }
         }
-        Decider::RootUser => out
-            .push_str("because: the account's root user has full access within its own account\n"),
+        Decider::RootUser => out.push_str("because: the account's root user has full access within its own account\n"),
         Decider::Implicit(reason) => out.push_str(&format!("because: {}\n", reason.describe())),
     }
     if verbose {
@@ -154,11 +127,7 @@ pub fn to_text<'s>(
             };
             let source = sources(t.policy);
             let (line, column) = source.location(s.span.start);
-            let sid = s
-                .sid
-                .as_ref()
-                .map(|s| format!(" `{}`", s.value))
-                .unwrap_or_default();
+            let sid = s.sid.as_ref().map(|s| format!(" `{}`", s.value)).unwrap_or_default();
             let verdict = match t.outcome {
                 StatementOutcome::Matched(_) => "matched".to_string(),
                 StatementOutcome::NotMatched(element) => {

@@ -37,13 +37,9 @@ fn seed_requests() -> Vec<Request> {
     SEED_REQUESTS
         .iter()
         .map(|(action, key, tls, sse)| {
-            let mut ctx =
-                Context::new().with("aws:SecureTransport", ContextValue::Single(tls.to_string()));
+            let mut ctx = Context::new().with("aws:SecureTransport", ContextValue::Single(tls.to_string()));
             if let Some(sse) = sse {
-                ctx = ctx.with(
-                    "s3:x-amz-server-side-encryption",
-                    ContextValue::Single(sse.to_string()),
-                );
+                ctx = ctx.with("s3:x-amz-server-side-encryption", ContextValue::Single(sse.to_string()));
             }
             Request::new(ROLE, action, &format!("{BUCKET}{key}"), None, ctx).unwrap()
         })
@@ -101,12 +97,8 @@ fn hundred_statement_policy_decision(bencher: divan::Bencher) {
     let ctx = Context::new()
         .with("aws:SecureTransport", ContextValue::Single("true".into()))
         .with("aws:SourceIp", ContextValue::Single("203.0.113.9".into()))
-        .with(
-            "aws:PrincipalTag/team",
-            ContextValue::Single("ops-a".into()),
-        );
-    let request =
-        Request::new(ROLE, "s3:GetObject", "arn:aws:s3:::bucket-96/k", None, ctx).unwrap();
+        .with("aws:PrincipalTag/team", ContextValue::Single("ops-a".into()));
+    let request = Request::new(ROLE, "s3:GetObject", "arn:aws:s3:::bucket-96/k", None, ctx).unwrap();
     bencher.bench(|| divan::black_box(set.evaluate(divan::black_box(&request))));
 }
 
@@ -134,8 +126,7 @@ permit(principal, action, resource) when {
 #[divan::bench]
 fn cedar_seed_policy_six_decisions(bencher: divan::Bencher) {
     use cedar_policy::{
-        Authorizer, Context as CedarContext, Entities, EntityUid, PolicySet as CedarPolicies,
-        Request as CedarRequest,
+        Authorizer, Context as CedarContext, Entities, EntityUid, PolicySet as CedarPolicies, Request as CedarRequest,
     };
     let policies = CedarPolicies::from_str(CEDAR_SEED).unwrap();
     let authorizer = Authorizer::new();
@@ -144,35 +135,35 @@ fn cedar_seed_policy_six_decisions(bencher: divan::Bencher) {
     let requests: Vec<CedarRequest> = SEED_REQUESTS
         .iter()
         .map(|(action, key, tls, sse)| {
-            let mut ctx = serde_json::json!({"action": action, "resource": format!("{BUCKET}{key}"), "secure_transport": tls});
+            let mut ctx =
+                serde_json::json!({"action": action, "resource": format!("{BUCKET}{key}"), "secure_transport": tls});
             if let Some(sse) = sse {
                 ctx["sse"] = serde_json::json!(sse);
             }
             let action_uid = EntityUid::from_str(&format!(r#"Action::"{action}""#)).unwrap();
             let resource = EntityUid::from_str(&format!(r#"Object::"{BUCKET}{key}""#)).unwrap();
-            CedarRequest::new(principal.clone(), action_uid, resource, CedarContext::from_json_value(ctx, None).unwrap(), None)
-                .unwrap()
+            CedarRequest::new(
+                principal.clone(),
+                action_uid,
+                resource,
+                CedarContext::from_json_value(ctx, None).unwrap(),
+                None,
+            )
+            .unwrap()
         })
         .collect();
     // The two engines must agree before their speed is compared.
     let veto_set = seed_set();
     for (r, v) in requests.iter().zip(seed_requests()) {
-        let cedar_allows = authorizer.is_authorized(r, &policies, &entities).decision()
-            == cedar_policy::Decision::Allow;
-        assert_eq!(
-            cedar_allows,
-            veto_set.evaluate(&v) == veto_iam::Decision::Allow
-        );
+        let cedar_allows =
+            authorizer.is_authorized(r, &policies, &entities).decision() == cedar_policy::Decision::Allow;
+        assert_eq!(cedar_allows, veto_set.evaluate(&v) == veto_iam::Decision::Allow);
     }
     bencher
         .counter(divan::counter::ItemsCount::new(requests.len()))
         .bench(|| {
             for r in &requests {
-                divan::black_box(authorizer.is_authorized(
-                    divan::black_box(r),
-                    &policies,
-                    &entities,
-                ));
+                divan::black_box(authorizer.is_authorized(divan::black_box(r), &policies, &entities));
             }
         });
 }
@@ -182,11 +173,5 @@ fn cedar_seed_policy_six_decisions(bencher: divan::Bencher) {
 fn adversarial_wildcard(bencher: divan::Bencher, len: usize) {
     let pattern = veto_iam::wildcard::compile_glob("*a*a*a*a*a*a*a*a*b");
     let input = "a".repeat(len);
-    bencher.bench(|| {
-        divan::black_box(veto_iam::wildcard::matches(
-            &pattern,
-            divan::black_box(&input),
-            false,
-        ))
-    });
+    bencher.bench(|| divan::black_box(veto_iam::wildcard::matches(&pattern, divan::black_box(&input), false)));
 }

@@ -4,12 +4,8 @@ use veto_iam::{Context, ContextValue, Policy, PolicySet, Request};
 
 fn main() {
     let set = PolicySet {
-        resource: Some(
-            Policy::parse(include_str!("../../../examples/seed-bucket-policy.json")).unwrap(),
-        ),
-        identity: vec![
-            Policy::parse(include_str!("../../../examples/pipeline-role-policy.json")).unwrap(),
-        ],
+        resource: Some(Policy::parse(include_str!("../../../examples/seed-bucket-policy.json")).unwrap()),
+        identity: vec![Policy::parse(include_str!("../../../examples/pipeline-role-policy.json")).unwrap()],
         ..PolicySet::default()
     };
     let bucket = "arn:aws:s3:::codepipeline-us-west-2-89050EXAMPLE";
@@ -20,14 +16,7 @@ fn main() {
             "s3:x-amz-server-side-encryption",
             ContextValue::Single("aws:kms".into()),
         );
-    let request = Request::new(
-        role,
-        "s3:PutObject",
-        &format!("{bucket}/app.zip"),
-        None,
-        ctx,
-    )
-    .unwrap();
+    let request = Request::new(role, "s3:PutObject", &format!("{bucket}/app.zip"), None, ctx).unwrap();
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
@@ -35,8 +24,7 @@ fn main() {
     let start = std::time::Instant::now();
     let mut allowed = 0;
     for _ in 0..n {
-        allowed +=
-            usize::from(set.evaluate(std::hint::black_box(&request)) == veto_iam::Decision::Allow);
+        allowed += usize::from(set.evaluate(std::hint::black_box(&request)) == veto_iam::Decision::Allow);
     }
     let elapsed = start.elapsed();
     println!(

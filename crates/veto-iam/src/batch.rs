@@ -16,6 +16,8 @@ pub struct BatchCase {
     pub request: Request,
     /// Warnings about the policies, each with the field that holds the policy.
     pub warnings: Vec<(String, Diagnostic)>,
+    /// Each context key of the request with its span in the line.
+    pub context_spans: Vec<(String, Span)>,
 }
 
 /// Why a batch line cannot be evaluated.
@@ -38,21 +40,14 @@ pub fn read_policy_set(
         set.identity = policy_list(v, "identity_policies", PolicyKind::Identity, warnings)?;
     }
     if let Some(v) = field(value, "resource_policy") {
-        set.resource = Some(policy(
-            v,
-            "resource_policy",
-            PolicyKind::Resource,
-            warnings,
-        )?);
+        set.resource = Some(policy(v, "resource_policy", PolicyKind::Resource, warnings)?);
     }
     for (name, kind) in [("scps", PolicyKind::Scp), ("rcps", PolicyKind::Rcp)] {
         let Some(v) = field(value, name) else {
             continue;
         };
         let levels = match &v.kind {
-            JsonKind::Array(items)
-                if items.iter().any(|i| matches!(i.kind, JsonKind::Array(_))) =>
-            {
+            JsonKind::Array(items) if items.iter().any(|i| matches!(i.kind, JsonKind::Array(_))) => {
                 let mut levels = Vec::new();
                 for (l, level) in items.iter().enumerate() {
                     if !matches!(level.kind, JsonKind::Array(_)) {
@@ -93,11 +88,7 @@ pub fn parse_line(text: &str) -> Result<BatchCase, BatchError> {
         message: format!("not valid JSON: {}", e.message),
         span: e.span,
     })?;
-    let fail = |id_json: Option<String>, (message, span): (String, Span)| BatchError {
-        id_json,
-        message,
-        span,
-    };
+    let fail = |id_json: Option<String>, (message, span): (String, Span)| BatchError { id_json, message, span };
     if value.as_object().is_none() {
         return Err(fail(
             None,
@@ -107,13 +98,14 @@ pub fn parse_line(text: &str) -> Result<BatchCase, BatchError> {
             ),
         ));
     }
-    let id_json = value
-        .get("id")
-        .map(|v| text[v.span.start..v.span.end].to_string());
+    let id_json = value.get("id").map(|v| text[v.span.start..v.span.end].to_string());
     let mut warnings = Vec::new();
     let policies = read_policy_set(&value, &mut warnings).map_err(|e| fail(id_json.clone(), e))?;
-    let request = match value.get("request") {
-        Some(r) => read_request(r).map_err(|e| fail(id_json.clone(), e))?,
+    let (request, context_spans) = match value.get("request") {
+        Some(r) => (
+            read_request(r).map_err(|e| fail(id_json.clone(), e))?,
+            context_key_spans(r),
+        ),
         None => return Err(fail(id_json, ("missing `request`".into(), value.span))),
     };
     Ok(BatchCase {
@@ -121,6 +113,7 @@ pub fn parse_line(text: &str) -> Result<BatchCase, BatchError> {
         policies,
         request,
         warnings,
+        context_spans,
     })
 }
 
@@ -174,13 +167,18 @@ fn policy_list(
             .map(|(i, p)| policy(p, &format!("{name}[{i}]"), kind, warnings))
             .collect(),
         _ => Err((
-            format!(
-                "{name}: expected an array of policies, found {}",
-                value.type_name()
-            ),
+            format!("{name}: expected an array of policies, found {}", value.type_name()),
             value.span,
         )),
     }
+}
+
+/// The context keys of a `request` object with their spans.
+pub fn context_key_spans(request: &JsonValue) -> Vec<(String, Span)> {
+    field(request, "context")
+        .and_then(JsonValue::as_object)
+        .map(|members| members.iter().map(|m| (m.key.clone(), m.key_span)).collect())
+        .unwrap_or_default()
 }
 
 /// Reads the `request` object of the batch format.
@@ -211,10 +209,7 @@ pub fn read_request(value: &JsonValue) -> Result<Request, (String, Span)> {
     if let Some(c) = field(value, "context") {
         let Some(members) = c.as_object() else {
             return Err((
-                format!(
-                    "request.context: expected an object, found {}",
-                    c.type_name()
-                ),
+                format!("request.context: expected an object, found {}", c.type_name()),
                 c.span,
             ));
         };

@@ -2,9 +2,7 @@
 //! request context (spec §3, with the missing-key truth table of §3.13).
 
 use crate::diagnostic::Diagnostic;
-use crate::operator::{
-    BaseOperator, Comparison, ConditionOperator, OperatorFamily, SetQualifier, StringMatch,
-};
+use crate::operator::{BaseOperator, Comparison, ConditionOperator, OperatorFamily, SetQualifier, StringMatch};
 use crate::policy::{ConditionValue, Version};
 use crate::request::{Context, ContextValue};
 use crate::template::{GlobValue, Template, TextValue};
@@ -61,8 +59,7 @@ pub fn compile_condition(
 ) -> Option<ConditionMatcher> {
     let base = operator.base;
     let errors_before = diagnostics.len();
-    let mut error =
-        |message: String, span| diagnostics.push(Diagnostic::error(path, message, span));
+    let mut error = |message: String, span| diagnostics.push(Diagnostic::error(path, message, span));
     if version.interprets_variables() && !base.accepts_variables() {
         for v in values.iter().filter(|v| v.text.contains("${")) {
             error(
@@ -75,10 +72,7 @@ pub fn compile_condition(
         }
     }
     if matches!(base, BaseOperator::Bool | BaseOperator::Null) && values.len() > 1 {
-        error(
-            format!("{} takes exactly one value", base.name()),
-            values[1].span,
-        );
+        error(format!("{} takes exactly one value", base.name()), values[1].span);
     }
     if diagnostics.len() > errors_before {
         return None;
@@ -116,9 +110,7 @@ pub fn compile_condition(
                 let t = template(v, diagnostics)?;
                 out.push(match mode {
                     StringMatch::Like => StringValue::Pattern(GlobValue::new(t, true)),
-                    StringMatch::Exact | StringMatch::IgnoreCase => {
-                        StringValue::Text(TextValue::new(t))
-                    }
+                    StringMatch::Exact | StringMatch::IgnoreCase => StringValue::Text(TextValue::new(t)),
                 });
             }
             ValueTest::String { mode, values: out }
@@ -138,10 +130,7 @@ pub fn compile_condition(
                     None => {
                         has_invalid_value = true;
                         warn(
-                            format!(
-                                "`{}` is not a decimal number; this value never matches",
-                                v.text
-                            ),
+                            format!("`{}` is not a decimal number; this value never matches", v.text),
                             v.span,
                         );
                     }
@@ -176,7 +165,10 @@ pub fn compile_condition(
             if parsed.is_none() {
                 has_invalid_value = true;
                 warn(
-                    format!("`{}` is not a boolean: expected true or false; the condition never matches", values[0].text),
+                    format!(
+                        "`{}` is not a boolean: expected true or false; the condition never matches",
+                        values[0].text
+                    ),
                     values[0].span,
                 );
             }
@@ -205,10 +197,7 @@ pub fn compile_condition(
                     None => {
                         diagnostics.push(Diagnostic::error(
                             path,
-                            format!(
-                                "`{}` is not base64: BinaryEquals values must be base64-encoded",
-                                v.text
-                            ),
+                            format!("`{}` is not base64: BinaryEquals values must be base64-encoded", v.text),
                             v.span,
                         ));
                         return None;
@@ -223,10 +212,7 @@ pub fn compile_condition(
                 match values::parse_cidr(&v.text) {
                     Some((net, masked)) => {
                         if masked {
-                            warn(
-                                format!("`{}` has host bits set; it is read as {net}", v.text),
-                                v.span,
-                            );
+                            warn(format!("`{}` has host bits set; it is read as {net}", v.text), v.span);
                         }
                         if key_lower == "aws:sourceip" && is_private(&net) {
                             warn(
@@ -260,12 +246,7 @@ pub fn compile_condition(
 
 impl ConditionMatcher {
     /// Evaluates the condition for one key, given in lower case (spec §3.1).
-    pub fn evaluate(
-        &self,
-        operator: ConditionOperator,
-        key_lower: &str,
-        context: &Context,
-    ) -> bool {
+    pub fn evaluate(&self, operator: ConditionOperator, key_lower: &str, context: &Context) -> bool {
         let value = context.get_lower(key_lower);
         if let ValueTest::Null(expect_absent) = self.test {
             return match operator.qualifier {
@@ -312,9 +293,7 @@ impl ConditionMatcher {
     fn any_matches(&self, x: &str, context: &Context) -> Option<bool> {
         Some(match &self.test {
             ValueTest::String { mode, values } => values.iter().any(|v| match (mode, v) {
-                (StringMatch::Exact, StringValue::Text(t)) => {
-                    t.with_text(context, |p| p == x) == Some(true)
-                }
+                (StringMatch::Exact, StringValue::Text(t)) => t.with_text(context, |p| p == x) == Some(true),
                 (StringMatch::IgnoreCase, StringValue::Text(t)) => {
                     t.with_text(context, |p| eq_ignore_case(p, x)) == Some(true)
                 }
@@ -365,9 +344,7 @@ fn is_private(net: &ipnet::IpNet) -> bool {
         }
         ipnet::IpNet::V6(n) => {
             let a = n.network();
-            a.is_loopback()
-                || (a.segments()[0] & 0xfe00) == 0xfc00
-                || (a.segments()[0] & 0xffc0) == 0xfe80
+            a.is_loopback() || (a.segments()[0] & 0xfe00) == 0xfc00 || (a.segments()[0] & 0xffc0) == 0xfe80
         }
     }
 }
@@ -388,11 +365,7 @@ pub fn is_arn(x: &str) -> bool {
 /// globbed on its own, and the sixth field is the remainder (spec §2.4). A pattern
 /// with fewer fields (such as `*`) lets its last field take the rest of the value.
 pub fn arn_like(pattern: &[Atom], value: &str) -> bool {
-    let field_count = 1 + pattern
-        .iter()
-        .filter(|a| **a == Atom::Byte(b':'))
-        .count()
-        .min(5);
+    let field_count = 1 + pattern.iter().filter(|a| **a == Atom::Byte(b':')).count().min(5);
     let mut pattern_fields = pattern.splitn(field_count, |a| *a == Atom::Byte(b':'));
     let mut value_fields = value.splitn(field_count, ':');
     for _ in 0..field_count {
@@ -420,9 +393,6 @@ mod tests {
             "arn:aws:sns:us-east-1:111122223333:t"
         ));
         assert!(arn_like(&compile_glob("*"), "arn:aws:s3:::b"));
-        assert!(arn_like(
-            &compile_glob("arn:aws:s3:::b/*"),
-            "arn:aws:s3:::b/x:y"
-        ));
+        assert!(arn_like(&compile_glob("arn:aws:s3:::b/*"), "arn:aws:s3:::b/x:y"));
     }
 }

@@ -18,6 +18,10 @@ pub struct Diagnostic {
     pub span: Span,
     /// Other places the message refers to (the first of two duplicate keys).
     pub related: Vec<(Span, String)>,
+    /// A stable ID for findings tools filter on, e.g. `IAM-UNKNOWN-KEY`.
+    pub code: Option<&'static str>,
+    /// A likely fix, e.g. "did you mean `s3:x-amz-server-side-encryption`?".
+    pub help: Option<String>,
 }
 
 impl Diagnostic {
@@ -28,6 +32,8 @@ impl Diagnostic {
             message: message.into(),
             span,
             related: Vec::new(),
+            code: None,
+            help: None,
         }
     }
 
@@ -40,6 +46,16 @@ impl Diagnostic {
 
     pub fn with_related(mut self, span: Span, note: impl Into<String>) -> Self {
         self.related.push((span, note.into()));
+        self
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    pub fn with_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
         self
     }
 

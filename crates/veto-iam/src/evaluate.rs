@@ -159,11 +159,7 @@ pub struct Explanation {
 
 impl Observer for Vec<StatementTrace> {
     fn statement(&mut self, policy: PolicyRef, index: usize, outcome: StatementOutcome) {
-        self.push(StatementTrace {
-            policy,
-            index,
-            outcome,
-        });
+        self.push(StatementTrace { policy, index, outcome });
     }
 }
 
@@ -210,10 +206,7 @@ impl Statement {
             },
         };
         for (i, c) in self.conditions.iter().enumerate() {
-            if !c
-                .matcher
-                .evaluate(c.operator, &c.key_lower, request.context())
-            {
+            if !c.matcher.evaluate(c.operator, &c.key_lower, request.context()) {
                 return StatementOutcome::NotMatched(Element::Condition(i));
             }
         }
@@ -285,6 +278,38 @@ impl PolicySet {
         }
     }
 
+    /// Every policy with where it sits in the set.
+    pub fn iter(&self) -> impl Iterator<Item = (PolicyRef, &Policy)> {
+        let identity = self
+            .identity
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (PolicyRef::Identity(i), p));
+        let resource = self.resource.iter().map(|p| (PolicyRef::Resource, p));
+        let scps = self.scps.iter().enumerate().flat_map(|(level, ps)| {
+            ps.iter()
+                .enumerate()
+                .map(move |(index, p)| (PolicyRef::Scp { level, index }, p))
+        });
+        let rcps = self.rcps.iter().enumerate().flat_map(|(level, ps)| {
+            ps.iter()
+                .enumerate()
+                .map(move |(index, p)| (PolicyRef::Rcp { level, index }, p))
+        });
+        let boundary = self
+            .boundary
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (PolicyRef::Boundary(i), p));
+        let session = self.session.iter().map(|p| (PolicyRef::Session, p));
+        identity
+            .chain(resource)
+            .chain(scps)
+            .chain(rcps)
+            .chain(boundary)
+            .chain(session)
+    }
+
     /// The decision for one request. Allocates nothing.
     pub fn evaluate(&self, request: &Request) -> Decision {
         self.evaluate_with(request, &mut NoTrace).decision
@@ -294,10 +319,7 @@ impl PolicySet {
     pub fn explain(&self, request: &Request) -> Explanation {
         let mut statements = Vec::new();
         let outcome = self.evaluate_with(request, &mut statements);
-        Explanation {
-            outcome,
-            statements,
-        }
+        Explanation { outcome, statements }
     }
 
     pub fn evaluate_with<O: Observer>(&self, request: &Request, observer: &mut O) -> Outcome {
@@ -315,13 +337,7 @@ impl PolicySet {
         for (level, policies) in self.rcps.iter().enumerate() {
             for (index, p) in policies.iter().enumerate() {
                 note(
-                    scan(
-                        p,
-                        PolicyRef::Rcp { level, index },
-                        request,
-                        has_boundary,
-                        observer,
-                    ),
+                    scan(p, PolicyRef::Rcp { level, index }, request, has_boundary, observer),
                     PolicyRef::Rcp { level, index },
                 );
             }
@@ -332,9 +348,7 @@ impl PolicySet {
                 let mut allows = false;
                 for (index, p) in policies.iter().enumerate() {
                     let at = PolicyRef::Scp { level, index };
-                    allows |= note(scan(p, at, request, has_boundary, observer), at)
-                        .allow
-                        .is_some();
+                    allows |= note(scan(p, at, request, has_boundary, observer), at).allow.is_some();
                 }
                 if !allows && scp_gap.is_none() {
                     scp_gap = Some(level);
@@ -438,9 +452,7 @@ impl PolicySet {
         if resource_grant.is_none() {
             match request.resource_kind() {
                 ResourceKind::KmsKey => return implicit(ImplicitReason::KeyPolicyDoesNotAllow),
-                ResourceKind::RoleToAssume => {
-                    return implicit(ImplicitReason::TrustPolicyDoesNotAllow)
-                }
+                ResourceKind::RoleToAssume => return implicit(ImplicitReason::TrustPolicyDoesNotAllow),
                 ResourceKind::Other => {}
             }
         }

@@ -59,10 +59,7 @@ impl JsonValue {
 
     /// The first member named `key` (exact match).
     pub fn get(&self, key: &str) -> Option<&JsonValue> {
-        self.as_object()?
-            .iter()
-            .find(|m| m.key == key)
-            .map(|m| &m.value)
+        self.as_object()?.iter().find(|m| m.key == key).map(|m| &m.value)
     }
 
     /// A word for this value's JSON type, as used in error messages.
@@ -192,19 +189,12 @@ impl<'t> Reader<'t> {
             let key_span = Span::new(key_start, self.pos);
             self.skip_whitespace();
             if self.bytes.get(self.pos) != Some(&b':') {
-                return Err(self.error_here(format!(
-                    "expected `:` after the member name, found {}",
-                    self.found()
-                )));
+                return Err(self.error_here(format!("expected `:` after the member name, found {}", self.found())));
             }
             self.pos += 1;
             self.skip_whitespace();
             let value = self.value(depth)?;
-            members.push(JsonMember {
-                key,
-                key_span,
-                value,
-            });
+            members.push(JsonMember { key, key_span, value });
             self.skip_whitespace();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
@@ -292,10 +282,7 @@ impl<'t> Reader<'t> {
             return Err(self.error_here("expected a digit in the number"));
         }
         if int_len > 1 && self.bytes[int_start] == b'0' {
-            return Err(self.error(
-                "a JSON number cannot have leading zeros",
-                Span::new(start, self.pos),
-            ));
+            return Err(self.error("a JSON number cannot have leading zeros", Span::new(start, self.pos)));
         }
         if self.bytes.get(self.pos) == Some(&b'.') {
             self.pos += 1;

@@ -30,13 +30,13 @@ pub mod request;
 pub mod span;
 pub mod suggest;
 pub mod template;
+pub mod validate;
 pub mod values;
 pub mod wildcard;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use evaluate::{
-    Decider, Decision, Element, Explanation, ImplicitReason, Outcome, PolicyRef, PolicySet,
-    StatementOutcome,
+    Decider, Decision, Element, Explanation, ImplicitReason, Outcome, PolicyRef, PolicySet, StatementOutcome,
 };
 pub use operator::ConditionOperator;
 pub use policy::{Effect, Policy, PolicyError, PolicyKind, Statement, Version};

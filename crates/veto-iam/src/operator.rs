@@ -140,8 +140,7 @@ impl BaseOperator {
 
     /// Operators whose values are wildcard patterns.
     pub fn uses_wildcards(self) -> bool {
-        matches!(self.string_match(), Some(StringMatch::Like))
-            || self.family() == OperatorFamily::Arn
+        matches!(self.string_match(), Some(StringMatch::Like)) || self.family() == OperatorFamily::Arn
     }
 }
 
@@ -156,10 +155,7 @@ pub struct ConditionOperator {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OperatorError {
     #[error("unknown operator {name}{}", suggestion.as_ref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default())]
-    Unknown {
-        name: String,
-        suggestion: Option<String>,
-    },
+    Unknown { name: String, suggestion: Option<String> },
     #[error("`NullIfExists` is not an operator: `Null` already tests whether the key exists")]
     NullIfExists,
 }
@@ -178,10 +174,7 @@ impl ConditionOperator {
             Some(b) => (b, true),
             None => (rest, false),
         };
-        let base = BaseOperator::ALL
-            .iter()
-            .copied()
-            .find(|b| b.name() == base_name);
+        let base = BaseOperator::ALL.iter().copied().find(|b| b.name() == base_name);
         match base {
             Some(BaseOperator::Null) if if_exists => Err(OperatorError::NullIfExists),
             Some(base) => Ok(ConditionOperator {

@@ -175,8 +175,7 @@ impl ActionMatcher {
         match self {
             ActionMatcher::Any => true,
             ActionMatcher::Service { service, name } => {
-                wildcard::bytes_eq(prefix.as_bytes(), service.as_bytes())
-                    && name.matches(action_name, false)
+                wildcard::bytes_eq(prefix.as_bytes(), service.as_bytes()) && name.matches(action_name, false)
             }
         }
     }
@@ -260,11 +259,7 @@ impl Policy {
     /// Reads a policy from JSON text. Spans are byte offsets into `text`.
     pub fn parse(text: &str) -> Result<Policy, PolicyError> {
         let value = json::parse(text).map_err(|e| PolicyError {
-            diagnostics: vec![Diagnostic::error(
-                "",
-                format!("not valid JSON: {}", e.message),
-                e.span,
-            )],
+            diagnostics: vec![Diagnostic::error("", format!("not valid JSON: {}", e.message), e.span)],
         })?;
         Policy::from_json(&value)
     }
@@ -403,11 +398,7 @@ impl Statement {
         };
         fields.push(format!("\"Effect\":\"{effect}\""));
         if let Some(p) = &self.principal {
-            let name = if p.negated {
-                "NotPrincipal"
-            } else {
-                "Principal"
-            };
+            let name = if p.negated { "NotPrincipal" } else { "Principal" };
             if p.bare_star {
                 fields.push(format!("\"{name}\":\"*\""));
             } else {
@@ -425,17 +416,8 @@ impl Statement {
                 fields.push(format!("\"{name}\":{{{}}}", body.join(",")));
             }
         }
-        let actions: Vec<String> = self
-            .action
-            .patterns
-            .iter()
-            .map(|a| quote(&a.text))
-            .collect();
-        let name = if self.action.negated {
-            "NotAction"
-        } else {
-            "Action"
-        };
+        let actions: Vec<String> = self.action.patterns.iter().map(|a| quote(&a.text)).collect();
+        let name = if self.action.negated { "NotAction" } else { "Action" };
         fields.push(format!("\"{name}\":[{}]", actions.join(",")));
         if let Some(r) = &self.resource {
             let resources: Vec<String> = r.patterns.iter().map(|p| quote(&p.text)).collect();
@@ -502,13 +484,11 @@ struct Reader {
 
 impl Reader {
     fn error(&mut self, path: &str, message: impl Into<String>, span: Span) {
-        self.diagnostics
-            .push(Diagnostic::error(path, message, span));
+        self.diagnostics.push(Diagnostic::error(path, message, span));
     }
 
     fn warning(&mut self, path: &str, message: impl Into<String>, span: Span) {
-        self.diagnostics
-            .push(Diagnostic::warning(path, message, span));
+        self.diagnostics.push(Diagnostic::warning(path, message, span));
     }
 
     fn version(&self) -> Version {
@@ -516,14 +496,7 @@ impl Reader {
     }
 
     /// Reports duplicate keys (exact, or ignoring case when `fold`) and unknown keys.
-    fn check_members(
-        &mut self,
-        path: &str,
-        members: &[JsonMember],
-        known: Option<&[&str]>,
-        what: &str,
-        fold: bool,
-    ) {
+    fn check_members(&mut self, path: &str, members: &[JsonMember], known: Option<&[&str]>, what: &str, fold: bool) {
         for (i, m) in members.iter().enumerate() {
             let first = members[..i].iter().find(|o| {
                 if fold {
@@ -536,14 +509,10 @@ impl Reader {
                 let message = if first.key == m.key {
                     format!("duplicate key `{}`", m.key)
                 } else {
-                    format!(
-                        "duplicate key `{}` (same as `{}`: names ignore case)",
-                        m.key, first.key
-                    )
+                    format!("duplicate key `{}` (same as `{}`: names ignore case)", m.key, first.key)
                 };
                 self.diagnostics.push(
-                    Diagnostic::error(path, message, m.key_span)
-                        .with_related(first.key_span, "first given here"),
+                    Diagnostic::error(path, message, m.key_span).with_related(first.key_span, "first given here"),
                 );
                 continue;
             }
@@ -552,11 +521,7 @@ impl Reader {
                     let hint = suggest::closest(&m.key, known.iter().copied())
                         .map(|s| format!(" (did you mean {s}?)"))
                         .unwrap_or_else(|| format!(": expected one of {}", known.join(", ")));
-                    self.error(
-                        path,
-                        format!("unknown {what} `{}`{hint}", m.key),
-                        m.key_span,
-                    );
+                    self.error(path, format!("unknown {what} `{}`{hint}", m.key), m.key_span);
                 }
             }
         }
@@ -624,9 +589,7 @@ impl Reader {
                         .collect(),
                     true,
                 ),
-                JsonKind::Object(_) => {
-                    (self.statement("Statement", s).into_iter().collect(), false)
-                }
+                JsonKind::Object(_) => (self.statement("Statement", s).into_iter().collect(), false),
                 _ => {
                     self.error(
                         "Statement",
@@ -676,11 +639,7 @@ impl Reader {
                 span: value.span,
             }]),
             JsonKind::Array(items) if items.is_empty() => {
-                self.error(
-                    path,
-                    "expected at least one entry, found an empty array",
-                    value.span,
-                );
+                self.error(path, "expected at least one entry, found an empty array", value.span);
                 None
             }
             JsonKind::Array(items) => {
@@ -693,10 +652,7 @@ impl Reader {
             _ => {
                 self.error(
                     path,
-                    format!(
-                        "expected a string or an array of strings, found {}",
-                        value.type_name()
-                    ),
+                    format!("expected a string or an array of strings, found {}", value.type_name()),
                     value.span,
                 );
                 None
@@ -713,34 +669,20 @@ impl Reader {
             );
             return None;
         };
-        self.check_members(
-            path,
-            members,
-            Some(STATEMENT_ELEMENTS),
-            "statement element",
-            false,
-        );
+        self.check_members(path, members, Some(STATEMENT_ELEMENTS), "statement element", false);
         let errors_before = self.diagnostics.iter().filter(|d| d.is_error()).count();
 
-        let sid = value
-            .get("Sid")
-            .and_then(|v| self.string(&format!("{path}.Sid"), v));
+        let sid = value.get("Sid").and_then(|v| self.string(&format!("{path}.Sid"), v));
         let effect = match value.get("Effect") {
             None => {
-                self.error(
-                    path,
-                    "missing Effect: expected \"Allow\" or \"Deny\"",
-                    value.span,
-                );
+                self.error(path, "missing Effect: expected \"Allow\" or \"Deny\"", value.span);
                 None
             }
             Some(v) => match v.as_str() {
                 Some("Allow") => Some((Effect::Allow, v.span)),
                 Some("Deny") => Some((Effect::Deny, v.span)),
                 Some(other) => {
-                    let hint = if other.eq_ignore_ascii_case("allow")
-                        || other.eq_ignore_ascii_case("deny")
-                    {
+                    let hint = if other.eq_ignore_ascii_case("allow") || other.eq_ignore_ascii_case("deny") {
                         " (Effect is case-sensitive)"
                     } else {
                         ""
@@ -765,11 +707,7 @@ impl Reader {
 
         let principal = match (value.get("Principal"), value.get("NotPrincipal")) {
             (Some(_), Some(np)) => {
-                self.error(
-                    path,
-                    "a statement cannot have both Principal and NotPrincipal",
-                    np.span,
-                );
+                self.error(path, "a statement cannot have both Principal and NotPrincipal", np.span);
                 None
             }
             (Some(p), None) => self.principal(&format!("{path}.Principal"), p, false),
@@ -788,11 +726,7 @@ impl Reader {
 
         let action = match (value.get("Action"), value.get("NotAction")) {
             (Some(_), Some(na)) => {
-                self.error(
-                    path,
-                    "a statement cannot have both Action and NotAction",
-                    na.span,
-                );
+                self.error(path, "a statement cannot have both Action and NotAction", na.span);
                 None
             }
             (Some(a), None) => self.actions(&format!("{path}.Action"), a, false),
@@ -805,11 +739,7 @@ impl Reader {
 
         let resource = match (value.get("Resource"), value.get("NotResource")) {
             (Some(_), Some(nr)) => {
-                self.error(
-                    path,
-                    "a statement cannot have both Resource and NotResource",
-                    nr.span,
-                );
+                self.error(path, "a statement cannot have both Resource and NotResource", nr.span);
                 None
             }
             (Some(r), None) => self.resources(&format!("{path}.Resource"), r, false),
@@ -852,12 +782,7 @@ impl Reader {
         }
     }
 
-    fn principal(
-        &mut self,
-        path: &str,
-        value: &JsonValue,
-        negated: bool,
-    ) -> Option<PrincipalElement> {
+    fn principal(&mut self, path: &str, value: &JsonValue, negated: bool) -> Option<PrincipalElement> {
         let mut entries = Vec::new();
         let mut bare_star = false;
         match &value.kind {
@@ -873,7 +798,11 @@ impl Reader {
             JsonKind::Object(members) => {
                 self.check_members(path, members, Some(PRINCIPAL_KEYS), "principal type", false);
                 if members.is_empty() {
-                    self.error(path, "expected at least one principal type (AWS, Service, Federated, CanonicalUser)", value.span);
+                    self.error(
+                        path,
+                        "expected at least one principal type (AWS, Service, Federated, CanonicalUser)",
+                        value.span,
+                    );
                 }
                 for m in members {
                     if !PRINCIPAL_KEYS.contains(&m.key.as_str()) {
@@ -930,15 +859,10 @@ impl Reader {
                 continue;
             };
             let missing = match arn.kind {
-                PrincipalArnKind::User
-                | PrincipalArnKind::FederatedUser
-                | PrincipalArnKind::Role { .. }
+                PrincipalArnKind::User | PrincipalArnKind::FederatedUser | PrincipalArnKind::Role { .. }
                     if !account_listed(arn.account) =>
                 {
-                    format!(
-                        "its account `arn:{}:iam::{}:root`",
-                        arn.partition, arn.account
-                    )
+                    format!("its account `arn:{}:iam::{}:root`", arn.partition, arn.account)
                 }
                 PrincipalArnKind::RoleSession { role } => {
                     let role_listed = entries.iter().any(|o| {
@@ -946,14 +870,8 @@ impl Reader {
                     });
                     match (account_listed(arn.account), role_listed) {
                         (true, true) => continue,
-                        (false, _) => format!(
-                            "its account `arn:{}:iam::{}:root`",
-                            arn.partition, arn.account
-                        ),
-                        (true, false) => format!(
-                            "its role `arn:{}:iam::{}:role/{role}`",
-                            arn.partition, arn.account
-                        ),
+                        (false, _) => format!("its account `arn:{}:iam::{}:root`", arn.partition, arn.account),
+                        (true, false) => format!("its role `arn:{}:iam::{}:role/{role}`", arn.partition, arn.account),
                     }
                 }
                 _ => continue,
@@ -969,12 +887,7 @@ impl Reader {
         }
     }
 
-    fn principal_kind(
-        &mut self,
-        path: &str,
-        key: &str,
-        item: &Spanned<String>,
-    ) -> Option<PrincipalKind> {
+    fn principal_kind(&mut self, path: &str, key: &str, item: &Spanned<String>) -> Option<PrincipalKind> {
         let text = item.value.as_str();
         match key {
             "Service" => return Some(PrincipalKind::Service(text.to_string())),
@@ -1000,9 +913,7 @@ impl Reader {
         }
         let unique_id = text.len() >= 16
             && text.starts_with('A')
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if unique_id {
             return Some(PrincipalKind::UniqueId(text.to_string()));
         }
@@ -1043,9 +954,7 @@ impl Reader {
                 ActionMatcher::Any
             } else {
                 match text.split_once(':') {
-                    Some((service, name))
-                        if !service.is_empty() && !name.is_empty() && !name.contains(':') =>
-                    {
+                    Some((service, name)) if !service.is_empty() && !name.is_empty() && !name.contains(':') => {
                         if service.contains(['*', '?']) {
                             self.error(
                                 path,
@@ -1064,7 +973,9 @@ impl Reader {
                     _ => {
                         self.error(
                             path,
-                            format!("`{text}` is not an action: expected \"*\" or `service:Name` with exactly one colon"),
+                            format!(
+                                "`{text}` is not an action: expected \"*\" or `service:Name` with exactly one colon"
+                            ),
                             item.span,
                         );
                         continue;
@@ -1107,12 +1018,7 @@ impl Reader {
         }
     }
 
-    fn resources(
-        &mut self,
-        path: &str,
-        value: &JsonValue,
-        negated: bool,
-    ) -> Option<ResourceElement> {
+    fn resources(&mut self, path: &str, value: &JsonValue, negated: bool) -> Option<ResourceElement> {
         let items = self.string_list(path, value)?;
         let mut patterns = Vec::new();
         for item in items {
@@ -1156,10 +1062,7 @@ impl Reader {
         let Some(blocks) = value.as_object() else {
             self.error(
                 path,
-                format!(
-                    "expected an object of condition operators, found {}",
-                    value.type_name()
-                ),
+                format!("expected an object of condition operators, found {}", value.type_name()),
                 value.span,
             );
             return Vec::new();
@@ -1201,9 +1104,7 @@ impl Reader {
                     self.error(&block_path, "empty condition key", entry.key_span);
                     continue;
                 }
-                let Some((values, values_are_array)) =
-                    self.condition_values(&key_path, &entry.value)
-                else {
+                let Some((values, values_are_array)) = self.condition_values(&key_path, &entry.value) else {
                     continue;
                 };
                 let key_lower = entry.key.to_ascii_lowercase();
@@ -1233,11 +1134,7 @@ impl Reader {
         out
     }
 
-    fn condition_values(
-        &mut self,
-        path: &str,
-        value: &JsonValue,
-    ) -> Option<(Vec<ConditionValue>, bool)> {
+    fn condition_values(&mut self, path: &str, value: &JsonValue) -> Option<(Vec<ConditionValue>, bool)> {
         let scalar = |v: &JsonValue| -> Option<ConditionValue> {
             let (text, kind) = match &v.kind {
                 JsonKind::String(s) => (s.clone(), ScalarKind::String),
@@ -1323,20 +1220,16 @@ mod tests {
         assert_eq!(errs.len(), 4, "{errs:?}");
         assert!(errs.iter().any(|e| e.contains("invalid Effect `allow`")));
         assert!(errs.iter().any(|e| e.contains("both Action and NotAction")));
+        assert!(errs.iter().any(|e| e.starts_with("Statement[1]: missing Effect")));
         assert!(errs
             .iter()
-            .any(|e| e.starts_with("Statement[1]: missing Effect")));
-        assert!(errs.iter().any(|e| {
-            e == "Statement[1].Condition: unknown operator StringEqual (did you mean StringEquals?)"
-        }));
+            .any(|e| { e == "Statement[1].Condition: unknown operator StringEqual (did you mean StringEquals?)" }));
     }
 
     #[test]
     fn duplicate_keys_name_both_positions() {
-        let err = Policy::parse(
-            r#"{"Statement":{"Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*"}}"#,
-        )
-        .unwrap_err();
+        let err = Policy::parse(r#"{"Statement":{"Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*"}}"#)
+            .unwrap_err();
         let dup = err.errors().next().unwrap();
         assert!(dup.message.contains("duplicate key `Effect`"));
         assert_eq!(dup.related.len(), 1);

@@ -21,15 +21,9 @@ impl PrincipalEntry {
     pub fn strength(&self, caller: &Caller) -> Option<Strength> {
         match (&self.kind, caller) {
             (PrincipalKind::Everyone, _) => Some(Strength::Direct),
-            (PrincipalKind::Account { account }, c) => {
-                (c.account() == Some(account)).then_some(Strength::Account)
-            }
-            (PrincipalKind::User { arn }, Caller::User { arn: a, .. }) => {
-                (arn == a).then_some(Strength::Direct)
-            }
-            (PrincipalKind::Role { arn, .. }, Caller::Role { arn: a, .. }) => {
-                (arn == a).then_some(Strength::Direct)
-            }
+            (PrincipalKind::Account { account }, c) => (c.account() == Some(account)).then_some(Strength::Account),
+            (PrincipalKind::User { arn }, Caller::User { arn: a, .. }) => (arn == a).then_some(Strength::Direct),
+            (PrincipalKind::Role { arn, .. }, Caller::Role { arn: a, .. }) => (arn == a).then_some(Strength::Direct),
             (
                 PrincipalKind::Role {
                     partition,
@@ -49,9 +43,7 @@ impl PrincipalEntry {
                 (arn == a).then_some(Strength::Direct)
             }
             (
-                PrincipalKind::Service(s)
-                | PrincipalKind::Federated(s)
-                | PrincipalKind::CanonicalUser(s),
+                PrincipalKind::Service(s) | PrincipalKind::Federated(s) | PrincipalKind::CanonicalUser(s),
                 Caller::Service(c),
             ) => (s == c).then_some(Strength::Direct),
             _ => None,
@@ -73,28 +65,24 @@ impl PrincipalElement {
     /// listed: the account, then the role (for a session), then the session or user.
     /// Callers with a permissions boundary are never exempt.
     fn exempts(&self, caller: &Caller, has_boundary: bool) -> bool {
-        let listed =
-            |pred: &dyn Fn(&PrincipalKind) -> bool| self.entries.iter().any(|e| pred(&e.kind));
+        let listed = |pred: &dyn Fn(&PrincipalKind) -> bool| self.entries.iter().any(|e| pred(&e.kind));
         if listed(&|k| *k == PrincipalKind::Everyone) {
             return true;
         }
         if has_boundary {
             return false;
         }
-        let account_listed = |account: &str| {
-            listed(&|k| matches!(k, PrincipalKind::Account { account: a } if a == account))
-        };
+        let account_listed =
+            |account: &str| listed(&|k| matches!(k, PrincipalKind::Account { account: a } if a == account));
         match caller {
             Caller::Anonymous => false,
             Caller::Service(s) => listed(&|k| matches!(k, PrincipalKind::Service(x) if x == s)),
             Caller::Root { account, .. } => account_listed(account),
             Caller::User { account, arn, .. } => {
-                account_listed(account)
-                    && listed(&|k| matches!(k, PrincipalKind::User { arn: a } if a == arn))
+                account_listed(account) && listed(&|k| matches!(k, PrincipalKind::User { arn: a } if a == arn))
             }
             Caller::Role { account, arn, .. } => {
-                account_listed(account)
-                    && listed(&|k| matches!(k, PrincipalKind::Role { arn: a, .. } if a == arn))
+                account_listed(account) && listed(&|k| matches!(k, PrincipalKind::Role { arn: a, .. } if a == arn))
             }
             Caller::RoleSession {
                 partition,
@@ -110,8 +98,7 @@ impl PrincipalElement {
                     && listed(&|k| matches!(k, PrincipalKind::RoleSession { arn: a } if a == arn))
             }
             Caller::FederatedUser { account, arn, .. } => {
-                account_listed(account)
-                    && listed(&|k| matches!(k, PrincipalKind::FederatedUser { arn: a } if a == arn))
+                account_listed(account) && listed(&|k| matches!(k, PrincipalKind::FederatedUser { arn: a } if a == arn))
             }
         }
     }

@@ -35,21 +35,13 @@ impl Context {
     }
 
     /// Adds a key; a key equal to one already present (ignoring case) is an error.
-    pub fn insert(
-        &mut self,
-        key: impl Into<String>,
-        value: ContextValue,
-    ) -> Result<(), DuplicateContextKey> {
+    pub fn insert(&mut self, key: impl Into<String>, value: ContextValue) -> Result<(), DuplicateContextKey> {
         let key = key.into();
         if self.get(&key).is_some() {
             return Err(DuplicateContextKey(key));
         }
         let key_lower = key.to_ascii_lowercase();
-        self.entries.push(ContextEntry {
-            key,
-            key_lower,
-            value,
-        });
+        self.entries.push(ContextEntry { key, key_lower, value });
         Ok(())
     }
 
@@ -58,11 +50,7 @@ impl Context {
         let key = key.into();
         self.entries.retain(|e| !e.key.eq_ignore_ascii_case(&key));
         let key_lower = key.to_ascii_lowercase();
-        self.entries.push(ContextEntry {
-            key,
-            key_lower,
-            value,
-        });
+        self.entries.push(ContextEntry { key, key_lower, value });
         self
     }
 
@@ -142,30 +130,23 @@ impl<'a> PrincipalArn<'a> {
     /// Parses the ARN forms a principal can take; anything else is `None`.
     pub fn parse(text: &'a str) -> Option<PrincipalArn<'a>> {
         let mut f = text.strip_prefix("arn:")?.splitn(5, ':');
-        let (partition, service, _region, account, resource) =
-            (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+        let (partition, service, _region, account, resource) = (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
         if partition.is_empty() || !is_account_id(account) {
             return None;
         }
         let kind = match (service, resource.split_once('/')) {
             ("iam", None) if resource == "root" => PrincipalArnKind::Root,
             ("iam", Some(("user", path))) if !path.is_empty() => PrincipalArnKind::User,
-            ("iam", Some(("role", path))) if !path.is_empty() && !path.ends_with('/') => {
-                PrincipalArnKind::Role {
-                    name: path.rsplit('/').next().unwrap_or(path),
-                }
-            }
+            ("iam", Some(("role", path))) if !path.is_empty() && !path.ends_with('/') => PrincipalArnKind::Role {
+                name: path.rsplit('/').next().unwrap_or(path),
+            },
             ("sts", Some(("assumed-role", rest))) => match rest.split_once('/') {
-                Some((role, session))
-                    if !role.is_empty() && !session.is_empty() && !session.contains('/') =>
-                {
+                Some((role, session)) if !role.is_empty() && !session.is_empty() && !session.contains('/') => {
                     PrincipalArnKind::RoleSession { role }
                 }
                 _ => return None,
             },
-            ("sts", Some(("federated-user", name))) if !name.is_empty() => {
-                PrincipalArnKind::FederatedUser
-            }
+            ("sts", Some(("federated-user", name))) if !name.is_empty() => PrincipalArnKind::FederatedUser,
             _ => return None,
         };
         Some(PrincipalArn {
@@ -232,11 +213,7 @@ impl Caller {
         }
         if text.starts_with("arn:") {
             let arn = PrincipalArn::parse(text).ok_or_else(bad)?;
-            let (partition, account, arn_text) = (
-                arn.partition.to_string(),
-                arn.account.to_string(),
-                text.to_string(),
-            );
+            let (partition, account, arn_text) = (arn.partition.to_string(), arn.account.to_string(), text.to_string());
             return Ok(match arn.kind {
                 PrincipalArnKind::Root => Caller::Root { partition, account },
                 PrincipalArnKind::User => Caller::User {
@@ -353,9 +330,7 @@ pub enum BadRequest {
     Caller(#[from] BadCaller),
     #[error("action `{0}` is not `service:Name`")]
     Action(String),
-    #[error(
-        "resource `{0}` is neither `*` nor an ARN `arn:partition:service:region:account:resource`"
-    )]
+    #[error("resource `{0}` is neither `*` nor an ARN `arn:partition:service:region:account:resource`")]
     Resource(String),
     #[error("resource_account `{0}` is not a 12-digit account ID")]
     ResourceAccount(String),
@@ -371,15 +346,10 @@ impl Request {
     ) -> Result<Request, BadRequest> {
         let caller = Caller::parse(principal)?;
         let action_colon = match action.split_once(':') {
-            Some((service, name))
-                if !service.is_empty() && !name.is_empty() && !name.contains(':') =>
-            {
-                service.len()
-            }
+            Some((service, name)) if !service.is_empty() && !name.is_empty() && !name.contains(':') => service.len(),
             _ => return Err(BadRequest::Action(action.to_string())),
         };
-        if resource != "*" && !(resource.starts_with("arn:") && resource.matches(':').count() >= 5)
-        {
+        if resource != "*" && !(resource.starts_with("arn:") && resource.matches(':').count() >= 5) {
             return Err(BadRequest::Resource(resource.to_string()));
         }
         if let Some(account) = resource_account {
@@ -394,17 +364,13 @@ impl Request {
                 if r.starts_with("role/")
                     && action[..action_colon].eq_ignore_ascii_case("sts")
                     && action[action_colon + 1..].len() >= 10
-                    && action[action_colon + 1..action_colon + 11]
-                        .eq_ignore_ascii_case("assumerole") =>
+                    && action[action_colon + 1..action_colon + 11].eq_ignore_ascii_case("assumerole") =>
             {
                 ResourceKind::RoleToAssume
             }
             _ => ResourceKind::Other,
         };
-        let from_arn = fields
-            .get(4)
-            .filter(|a| !a.is_empty())
-            .map(|a| a.to_string());
+        let from_arn = fields.get(4).filter(|a| !a.is_empty()).map(|a| a.to_string());
         let owner = resource_account
             .map(str::to_string)
             .or(from_arn)
@@ -452,9 +418,7 @@ impl Request {
 
     /// The resource account as the request gave it, if it did.
     pub fn given_resource_account(&self) -> Option<&str> {
-        self.resource_account
-            .as_deref()
-            .filter(|_| self.resource_account_given)
+        self.resource_account.as_deref().filter(|_| self.resource_account_given)
     }
 
     /// The resource's account: as given, else the ARN's account field, else the caller's.

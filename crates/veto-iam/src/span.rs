@@ -60,10 +60,7 @@ impl LineIndex {
             .map(|s| s.chars().count())
             .unwrap_or(offset - start)
             + 1;
-        LineCol {
-            line: line + 1,
-            column,
-        }
+        LineCol { line: line + 1, column }
     }
 
     /// The text of 1-based `line`, without its line break.
@@ -72,9 +69,7 @@ impl LineIndex {
             return "";
         };
         let end = self.line_starts.get(line).map_or(self.len, |&e| e);
-        text.get(start..end)
-            .unwrap_or("")
-            .trim_end_matches(['\n', '\r'])
+        text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
     }
 }
 

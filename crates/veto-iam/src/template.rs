@@ -15,10 +15,7 @@ pub enum Part {
     /// `${*}`, `${?}` or `${$}`: a literal character.
     Escaped(char),
     /// `${key}` or `${key, 'default'}`; `key` is stored in lower case.
-    Variable {
-        key: String,
-        default: Option<String>,
-    },
+    Variable { key: String, default: Option<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,9 +30,7 @@ pub enum TemplateError {
     Unclosed,
     #[error("empty policy variable `${{}}`")]
     Empty,
-    #[error(
-        "policy variable name `{0}` contains a space; only the default may (`${{key, 'default'}}`)"
-    )]
+    #[error("policy variable name `{0}` contains a space; only the default may (`${{key, 'default'}}`)")]
     SpaceInName(String),
     #[error("malformed default in `{0}`: expected `${{key, 'default text'}}`")]
     BadDefault(String),
@@ -214,14 +209,8 @@ mod tests {
     fn rejects_malformed_variables() {
         assert_eq!(Template::parse("${}"), Err(TemplateError::Empty));
         assert_eq!(Template::parse("x${a"), Err(TemplateError::Unclosed));
-        assert!(matches!(
-            Template::parse("${a b}"),
-            Err(TemplateError::SpaceInName(_))
-        ));
-        assert!(matches!(
-            Template::parse("${a, b}"),
-            Err(TemplateError::BadDefault(_))
-        ));
+        assert!(matches!(Template::parse("${a b}"), Err(TemplateError::SpaceInName(_))));
+        assert!(matches!(Template::parse("${a, b}"), Err(TemplateError::BadDefault(_))));
     }
 }
 
@@ -263,9 +252,7 @@ impl GlobValue {
     pub fn matches(&self, context: &Context, input: &str) -> Option<bool> {
         match self {
             GlobValue::Static(pattern) => Some(pattern.matches(input, false)),
-            GlobValue::Dynamic(_) => {
-                self.with_pattern(context, |atoms| wildcard::matches(atoms, input, false))
-            }
+            GlobValue::Dynamic(_) => self.with_pattern(context, |atoms| wildcard::matches(atoms, input, false)),
         }
     }
 
@@ -273,11 +260,9 @@ impl GlobValue {
     pub fn with_pattern<R>(&self, context: &Context, f: impl FnOnce(&[Atom]) -> R) -> Option<R> {
         match self {
             GlobValue::Static(pattern) => Some(f(pattern.atoms())),
-            GlobValue::Dynamic(template) => SCRATCH.with_borrow_mut(|(atoms, _)| {
-                template
-                    .expand_atoms(context, true, atoms)
-                    .then(|| f(atoms))
-            }),
+            GlobValue::Dynamic(template) => {
+                SCRATCH.with_borrow_mut(|(atoms, _)| template.expand_atoms(context, true, atoms).then(|| f(atoms)))
+            }
         }
     }
 }
@@ -297,8 +282,9 @@ impl TextValue {
     pub fn with_text<R>(&self, context: &Context, f: impl FnOnce(&str) -> R) -> Option<R> {
         match self {
             TextValue::Static(text) => Some(f(text)),
-            TextValue::Dynamic(template) => SCRATCH
-                .with_borrow_mut(|(_, text)| template.expand_text(context, text).then(|| f(text))),
+            TextValue::Dynamic(template) => {
+                SCRATCH.with_borrow_mut(|(_, text)| template.expand_text(context, text).then(|| f(text)))
+            }
         }
     }
 }

@@ -25,21 +25,13 @@ impl<'a> Decimal<'a> {
         };
         let (int, frac) = body.split_once('.').unwrap_or((body, ""));
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if int.is_empty()
-            || !digits(int)
-            || !digits(frac)
-            || (body.contains('.') && frac.is_empty())
-        {
+        if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
             return None;
         }
         let int = int.trim_start_matches('0');
         let frac = frac.trim_end_matches('0');
         let negative = negative && !(int.is_empty() && frac.is_empty());
-        Some(Decimal {
-            negative,
-            int,
-            frac,
-        })
+        Some(Decimal { negative, int, frac })
     }
 
     fn cmp_magnitude(&self, other: &Decimal) -> Ordering {
@@ -194,9 +186,7 @@ pub fn parse_cidr(text: &str) -> Option<(ipnet::IpNet, bool)> {
         let masked = net.trunc();
         return Some((masked, masked != net));
     }
-    text.parse::<IpAddr>()
-        .ok()
-        .map(|a| (ipnet::IpNet::from(a), false))
+    text.parse::<IpAddr>().ok().map(|a| (ipnet::IpNet::from(a), false))
 }
 
 /// Parses a request's IP address.
@@ -302,10 +292,7 @@ mod tests {
         assert_eq!(parse_date("2020-01-01"), Some(iso));
         assert_eq!(parse_date("2020-01-01T02:00:00+02:00"), Some(iso));
         assert_eq!(parse_date("2020-01-01T00:00Z"), Some(iso));
-        assert_eq!(
-            parse_date("2020-01-01T00:00:00.5Z"),
-            Some(iso + 500_000_000)
-        );
+        assert_eq!(parse_date("2020-01-01T00:00:00.5Z"), Some(iso + 500_000_000));
         assert_eq!(parse_date("2020-01"), Some(iso));
         assert_eq!(parse_date("2024"), Some(2024 * NANOS));
         for bad in [
@@ -321,10 +308,7 @@ mod tests {
 
     #[test]
     fn cidrs_and_base64() {
-        assert_eq!(
-            parse_cidr("203.0.113.5").unwrap().0.to_string(),
-            "203.0.113.5/32"
-        );
+        assert_eq!(parse_cidr("203.0.113.5").unwrap().0.to_string(), "203.0.113.5/32");
         assert!(parse_cidr("203.0.113.7/24").unwrap().1);
         assert!(parse_cidr("nope").is_none());
         assert_eq!(base64_decode("aGVsbG8=").unwrap(), b"hello");

@@ -62,18 +62,11 @@ pub struct Pattern {
 
 impl Pattern {
     pub fn new(atoms: Vec<Atom>) -> Pattern {
-        let prefix = atoms
-            .iter()
-            .take_while(|a| matches!(a, Atom::Byte(_)))
-            .count();
+        let prefix = atoms.iter().take_while(|a| matches!(a, Atom::Byte(_))).count();
         let suffix = if prefix == atoms.len() {
             0
         } else {
-            atoms
-                .iter()
-                .rev()
-                .take_while(|a| matches!(a, Atom::Byte(_)))
-                .count()
+            atoms.iter().rev().take_while(|a| matches!(a, Atom::Byte(_))).count()
         };
         let literal = atoms
             .iter()
@@ -105,12 +98,7 @@ impl Pattern {
     }
 
     #[inline(always)]
-    fn matches_with(
-        &self,
-        input: &[u8],
-        fold_case: bool,
-        eq: impl Fn(&[u8], &[u8]) -> bool,
-    ) -> bool {
+    fn matches_with(&self, input: &[u8], fold_case: bool, eq: impl Fn(&[u8], &[u8]) -> bool) -> bool {
         if self.prefix == self.atoms.len() {
             return input.len() == self.literal.len() && eq(input, &self.literal);
         }
@@ -278,14 +266,7 @@ mod tests {
 
     fn pattern_strategy() -> impl Strategy<Value = String> {
         proptest::collection::vec(
-            prop_oneof![
-                Just('*'),
-                Just('?'),
-                Just('a'),
-                Just('b'),
-                Just('é'),
-                Just('/')
-            ],
+            prop_oneof![Just('*'), Just('?'), Just('a'), Just('b'), Just('é'), Just('/')],
             0..8,
         )
         .prop_map(|v| v.into_iter().collect())

@@ -73,17 +73,9 @@ fn statement(with_principal: bool) -> impl Strategy<Value = Value> {
             move |(allow, actions, not_action, resources, not_resource, principal, conditions)| {
                 let mut s = serde_json::Map::new();
                 s.insert("Effect".into(), json!(if allow { "Allow" } else { "Deny" }));
+                s.insert(if not_action { "NotAction" } else { "Action" }.into(), json!(actions));
                 s.insert(
-                    if not_action { "NotAction" } else { "Action" }.into(),
-                    json!(actions),
-                );
-                s.insert(
-                    if not_resource {
-                        "NotResource"
-                    } else {
-                        "Resource"
-                    }
-                    .into(),
+                    if not_resource { "NotResource" } else { "Resource" }.into(),
                     json!(resources),
                 );
                 if with_principal {
@@ -113,8 +105,7 @@ fn policy_json(with_principal: bool) -> impl Strategy<Value = Value> {
 }
 
 fn parse(v: &Value) -> Policy {
-    Policy::parse(&v.to_string())
-        .unwrap_or_else(|e| panic!("generated policy does not load: {e}\n{v}"))
+    Policy::parse(&v.to_string()).unwrap_or_else(|e| panic!("generated policy does not load: {e}\n{v}"))
 }
 
 #[derive(Debug, Clone)]
@@ -158,23 +149,13 @@ fn policy_set() -> impl Strategy<Value = SetJson> {
 
 fn context_value(key: &'static str) -> BoxedStrategy<Option<ContextValue>> {
     let single = |values: Vec<&'static str>| {
-        prop::option::of(
-            prop::sample::select(values).prop_map(|v| ContextValue::Single(v.to_string())),
-        )
-        .boxed()
+        prop::option::of(prop::sample::select(values).prop_map(|v| ContextValue::Single(v.to_string()))).boxed()
     };
     match key {
         "aws:SecureTransport" => single(vec!["true", "false"]),
-        "s3:x-amz-server-side-encryption" => {
-            single(vec!["aws:kms", "AES256", "aws:kms:dsse", "AWS:KMS"])
-        }
+        "s3:x-amz-server-side-encryption" => single(vec!["aws:kms", "AES256", "aws:kms:dsse", "AWS:KMS"]),
         "aws:PrincipalTag/team" => single(vec!["dev", "ops", ""]),
-        "aws:SourceIp" => single(vec![
-            "203.0.113.9",
-            "10.1.2.3",
-            "2001:db8::1",
-            "198.51.100.7",
-        ]),
+        "aws:SourceIp" => single(vec!["203.0.113.9", "10.1.2.3", "2001:db8::1", "198.51.100.7"]),
         "s3:TlsVersion" => single(vec!["1.1", "1.2", "1.3"]),
         "aws:CurrentTime" => single(vec![
             "2023-12-31T23:59:59Z",

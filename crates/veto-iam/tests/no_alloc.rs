@@ -81,28 +81,19 @@ fn evaluate_allocates_nothing() {
             .with("aws:username", single("alice"))
             .with("s3:prefix", single("home/alice/x"))
             .with("aws:PrincipalTag/team", single("red"))
-            .with(
-                "aws:TagKeys",
-                ContextValue::Multi(vec!["x".into(), "owner".into()]),
-            )
+            .with("aws:TagKeys", ContextValue::Multi(vec!["x".into(), "owner".into()]))
             .with("s3:max-keys", single("100.25"))
             .with("aws:CurrentTime", single("2024-05-01T12:00:00Z"))
             .with("aws:SourceIp", single("203.0.113.7"))
             .with("aws:PrincipalAccount", single("111122223333"))
-            .with(
-                "aws:SourceArn",
-                single("arn:aws:sns:us-east-1:111122223333:t"),
-            )
+            .with("aws:SourceArn", single("arn:aws:sns:us-east-1:111122223333:t"))
             .with("aws:ResourceTag/blob", single("aGVsbG8"))
             .with("aws:SecureTransport", single("true")),
     )
     .unwrap();
     assert_eq!(seed_set.evaluate(&seed_request), veto_iam::Decision::Allow);
     // Warm up: the variable expansion buffers grow once per thread.
-    assert_eq!(
-        variable_set.evaluate(&variable_request),
-        veto_iam::Decision::Allow
-    );
+    assert_eq!(variable_set.evaluate(&variable_request), veto_iam::Decision::Allow);
 
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     for _ in 0..1000 {
@@ -110,8 +101,5 @@ fn evaluate_allocates_nothing() {
         std::hint::black_box(variable_set.evaluate(std::hint::black_box(&variable_request)));
     }
     let allocated = ALLOCATIONS.load(Ordering::Relaxed) - before;
-    assert_eq!(
-        allocated, 0,
-        "evaluate allocated {allocated} times in 2000 decisions"
-    );
+    assert_eq!(allocated, 0, "evaluate allocated {allocated} times in 2000 decisions");
 }

