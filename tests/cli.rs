@@ -188,3 +188,84 @@ fn usage_errors_exit_2() {
     assert_eq!(veto(&["eval", "--batch", "no/such/file"], None).status.code(), Some(2));
     assert_eq!(veto(&["eval", "--batch", "-"], Some(b"")).status.code(), Some(2));
 }
+
+#[test]
+fn fmt_check_and_rewrite() {
+    let messy = scratch(
+        "messy.veto",
+        b"rule R1 {   title \"t\"\nseverity   error\n  require true // keep me\n}\n",
+    );
+    let path = messy.to_str().unwrap();
+    let out = veto(&["fmt", "--check", path], None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("not in canonical layout"));
+    assert_eq!(veto(&["fmt", path], None).status.code(), Some(0));
+    let formatted = std::fs::read_to_string(&messy).unwrap();
+    assert_eq!(
+        formatted,
+        "rule R1 {\n  title \"t\"\n  severity error\n  require true // keep me\n}\n"
+    );
+    assert_eq!(veto(&["fmt", "--check", path], None).status.code(), Some(0));
+    // The bundled pack is formatted.
+    assert_eq!(veto(&["fmt", "--check", "rules/"], None).status.code(), Some(0));
+}
+
+#[test]
+fn fmt_rejects_hostile_rule_files() {
+    let deep = scratch(
+        "deep.veto",
+        format!("rule R {{ require {} }}", "{".repeat(100_000)).as_bytes(),
+    );
+    let out = veto(&["fmt", deep.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("deep.veto:1:"), "{}", text(&out.stderr));
+    let bad = scratch("bad-utf8.veto", b"rule R {\n  title \"\xff\"\n}\n");
+    let out = veto(&["fmt", bad.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("bad-utf8.veto:2:10"),
+        "{}",
+        text(&out.stderr)
+    );
+    let eof = scratch("eof.veto", b"rule R {\n  title \"open");
+    let out = veto(&["fmt", eof.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("unterminated string"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn rules_lists_the_pack_and_reports_problems() {
+    let out = veto(&["rules"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for id in [
+        "CP-S3-SSE-KMS",
+        "CP-S3-TLS",
+        "CP-S3-TLS-BUCKET",
+        "CP-S3-UPLOAD-POSSIBLE",
+        "CP-S3-POLICY-MISSING",
+        "CP-KMS-SYMMETRIC",
+        "CP-KMS-ROTATION",
+        "CP-KMS-CROSS-ACCOUNT-CMK",
+    ] {
+        assert!(text(&out.stdout).contains(id), "{id} missing");
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad-rules");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.veto"), "rule A {\n  title \"t\"\n  severity error\n  applies bucket_policy as p\n  deny every request {\n    when \"aws:SecureTransport\" == \"yes\"\n    when \"s3:x-amz-server-side-encription\" == \"aws:kms\"\n  }\n}\n").unwrap();
+    let out = veto(&["rules", "--rules", dir.to_str().unwrap(), "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 2, "{json}");
+    assert_eq!(diagnostics[0]["severity"], "error");
+    assert_eq!(diagnostics[0]["line"], 6);
+    assert_eq!(diagnostics[1]["severity"], "warning");
+    assert_eq!(
+        diagnostics[1]["help"],
+        "did you mean `s3:x-amz-server-side-encryption`?"
+    );
+}

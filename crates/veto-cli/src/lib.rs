@@ -1,7 +1,9 @@
 //! The `veto` command line.
 
 mod eval;
+mod files;
 mod render;
+mod rules;
 mod trace;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +27,17 @@ struct Cli {
 enum Command {
     /// Evaluate requests against policies: Allow, ExplicitDeny or ImplicitDeny, with a trace.
     Eval(eval::EvalArgs),
+    /// Check the rule pack (or --rules PATH) and list its rules.
+    Rules(rules::RulesArgs),
+    /// Rewrite .veto files in the canonical layout (--check: only report).
+    Fmt(rules::FmtArgs),
+}
+
+/// How a command prints its results.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -41,5 +54,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Eval(args) => eval::run(args),
+        Command::Rules(args) => rules::run_rules(args),
+        Command::Fmt(args) => rules::run_fmt(args),
     }
 }

@@ -28,6 +28,8 @@ pub fn parse(file: usize, text: &str) -> Result<File, Diagnostic> {
         .label("the limit is reached here"));
     }
     check_depth(file, text)?;
+    // pest's switch is process-wide; it is only ever turned on, so parallel parses
+    // cannot race each other into error messages without detail.
     pest::set_error_detail(true);
     let mut pairs = VetoParser::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
     let root = pairs
@@ -249,8 +251,7 @@ fn syntax_error(file: usize, text: &str, error: pest::error::Error<Rule>) -> Dia
     let help = if word.is_empty() {
         None
     } else {
-        crate::suggest::closest(&word, keyword_candidates(&expected).into_iter())
-            .map(|k| format!("did you mean `{k}`?"))
+        crate::suggest::closest(&word, keyword_candidates(&expected)).map(|k| format!("did you mean `{k}`?"))
     };
     let end = (pos + width).min(text.len());
     Diagnostic::error(
@@ -612,7 +613,7 @@ fn suite(pair: Pair<Rule>) -> Suite {
                     span: esp,
                 }));
             }
-            Rule::case => entries.push(SuiteEntry::Case(case(p))),
+            Rule::case => entries.push(SuiteEntry::Case(Box::new(case(p)))),
             Rule::expect_rule => {
                 let mut parts = p.into_inner();
                 let rule = parts
