@@ -1,0 +1,884 @@
+//! Proofs about IAM policies.
+//!
+//! A property says: for **every** request in a described set the decision is in
+//! an accepted set (or: **some** request's is). [`prove`] answers `holds`,
+//! `fails` with a concrete request, or `unknown` with the reason.
+//!
+//! The method: the literals and patterns the policies and the property mention cut
+//! each dimension of a request into finitely many classes — principals by the
+//! entries that name them, actions by the patterns they match (over the AWS
+//! catalog), resources and string values by the combinations of patterns a
+//! string can satisfy (a product automaton, [`automaton`]), numbers, dates and
+//! IP addresses by the intervals their constants make ([`values`]), booleans by
+//! value, and absence on its own. One witness per class covers the class. The
+//! search walks the combinations, but per (principal, action, resource) only the
+//! keys of the statements still alive there, and evaluates every candidate with
+//! the real evaluator: a returned request always replays to the claimed decision.
+
+pub mod automaton;
+pub mod property;
+pub mod values;
+
+use automaton::{CharPattern, Sym};
+use std::collections::{BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+use veto_catalog::{Action, Catalog, KeyShape, KeyType, Service};
+use veto_iam::condition::{StringValue, ValueTest};
+use veto_iam::operator::OperatorFamily;
+use veto_iam::policy::{Condition, PrincipalKind, Statement};
+use veto_iam::template::{GlobValue, TextValue};
+use veto_iam::wildcard::Atom;
+use veto_iam::{Caller, Context, ContextValue, Decision, Policy, PolicySet, Request, StatementOutcome};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    Every,
+    Some,
+}
+
+/// A property: a set of requests described like an IAM statement, and the
+/// decisions accepted for them.
+#[derive(Debug, Clone)]
+pub struct Property {
+    pub quantifier: Quantifier,
+    /// The request set: its Principal/NotPrincipal, Action/NotAction,
+    /// Resource/NotResource and Condition (an element left out is unconstrained).
+    pub request: Statement,
+    pub resource_account: Option<String>,
+    pub decisions: Vec<Decision>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Holds,
+    Fails,
+    Unknown,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Holds => "holds",
+            Verdict::Fails => "fails",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// The answer, with the counterexample or witness request and its decision.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub verdict: Verdict,
+    pub request: Option<Request>,
+    pub decision: Option<Decision>,
+    pub reason: String,
+    /// How many candidate requests were evaluated.
+    pub evaluated: usize,
+}
+
+/// Bounds on the work the prover takes on before it answers `unknown`.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_statements: usize,
+    pub max_conditions: usize,
+    /// Candidate requests evaluated, in all.
+    pub max_candidates: usize,
+    /// States of one product automaton.
+    pub max_automaton_states: usize,
+    pub time_budget: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_statements: 5_000,
+            max_conditions: 20_000,
+            max_candidates: 2_000_000,
+            max_automaton_states: 200_000,
+            time_budget: Duration::from_secs(10),
+        }
+    }
+}
+
+const ALWAYS_PRESENT: [&str; 3] = ["aws:securetransport", "aws:currenttime", "aws:epochtime"];
+
+struct Unknown(String);
+
+type Found<T> = Result<T, Unknown>;
+
+/// Proves `property` of `policies` against the embedded catalog.
+pub fn prove(policies: &PolicySet, property: &Property, limits: &Limits) -> Answer {
+    prove_with(policies, property, limits, veto_catalog::catalog())
+}
+
+pub fn prove_with(policies: &PolicySet, property: &Property, limits: &Limits, catalog: &Catalog) -> Answer {
+    let mut prover = Prover {
+        policies,
+        property,
+        limits,
+        catalog,
+        started: Instant::now(),
+        evaluated: 0,
+    };
+    match prover.run() {
+        Ok(answer) => Answer {
+            evaluated: prover.evaluated,
+            ..answer
+        },
+        Err(Unknown(reason)) => Answer {
+            verdict: Verdict::Unknown,
+            request: None,
+            decision: None,
+            reason,
+            evaluated: prover.evaluated,
+        },
+    }
+}
+
+struct Prover<'a> {
+    policies: &'a PolicySet,
+    property: &'a Property,
+    limits: &'a Limits,
+    catalog: &'a Catalog,
+    started: Instant,
+    evaluated: usize,
+}
+
+/// Every statement the search must consider: the policies' and the property's own.
+fn statements(set: &PolicySet) -> Vec<&Statement> {
+    set.iter()
+        .flat_map(|(_, p): (_, &Policy)| p.statements.iter())
+        .collect()
+}
+
+fn atoms_to_pattern(atoms: &[Atom], arn_fields: bool) -> CharPattern {
+    let mut syms = Vec::new();
+    let mut bytes = Vec::new();
+    let mut colons = 0;
+    let flush = |bytes: &mut Vec<u8>, syms: &mut Vec<Sym>, colons: &mut usize| {
+        for c in String::from_utf8_lossy(bytes).chars() {
+            if c == ':' {
+                *colons += 1;
+            }
+            syms.push(Sym::Char(c));
+        }
+        bytes.clear();
+    };
+    for a in atoms {
+        match a {
+            Atom::Byte(b) => bytes.push(*b),
+            Atom::AnyRun | Atom::AnyChar => {
+                flush(&mut bytes, &mut syms, &mut colons);
+                let in_field = arn_fields && colons < 5;
+                syms.push(match (a, in_field) {
+                    (Atom::AnyRun, true) => Sym::FieldRun,
+                    (Atom::AnyRun, false) => Sym::AnyRun,
+                    (_, true) => Sym::FieldChar,
+                    _ => Sym::AnyChar,
+                });
+            }
+        }
+    }
+    flush(&mut bytes, &mut syms, &mut colons);
+    CharPattern::from_syms(syms)
+}
+
+/// An ARN format as a pattern: the partition is `aws`; region, account and bucket
+/// names are one segment without `/` or `:`; other placeholders are any non-empty text.
+fn format_pattern(format: &str) -> CharPattern {
+    let mut syms = Vec::new();
+    let mut rest = format;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("${") {
+            if let Some(end) = after.find('}') {
+                match &after[..end] {
+                    "Partition" => syms.extend("aws".chars().map(Sym::Char)),
+                    "Region" | "Account" | "BucketName" => syms.extend([Sym::SegmentChar, Sym::SegmentRun]),
+                    _ => syms.extend([Sym::AnyChar, Sym::AnyRun]),
+                }
+                rest = &after[end + 1..];
+                continue;
+            }
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        syms.push(Sym::Char(c));
+        rest = &rest[c.len_utf8()..];
+    }
+    CharPattern::from_syms(syms)
+}
+
+fn account_of_arn(arn: &str) -> Option<&str> {
+    arn.split(':')
+        .nth(4)
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+}
+
+impl<'a> Prover<'a> {
+    fn check_budget(&self) -> Found<()> {
+        if self.started.elapsed() > self.limits.time_budget {
+            return Err(Unknown(format!(
+                "unknown (too large): the time budget of {:?} ran out",
+                self.limits.time_budget
+            )));
+        }
+        if self.evaluated > self.limits.max_candidates {
+            return Err(Unknown(format!(
+                "unknown (too large): more than {} candidate requests",
+                self.limits.max_candidates
+            )));
+        }
+        Ok(())
+    }
+
+    fn run(&mut self) -> Found<Answer> {
+        let mut all: Vec<&Statement> = statements(self.policies);
+        let condition_count: usize = all.iter().map(|s| s.conditions.len()).sum();
+        if all.len() > self.limits.max_statements || condition_count > self.limits.max_conditions {
+            return Err(Unknown(format!(
+                "unknown (too large): {} statements and {condition_count} conditions exceed the prover's limits ({} and {})",
+                all.len(),
+                self.limits.max_statements,
+                self.limits.max_conditions
+            )));
+        }
+        all.push(&self.property.request);
+        self.refuse_variables(&all)?;
+        let has_boundary = !self.policies.boundary.is_empty();
+
+        let keys = self.key_conditions(&all)?;
+        let principals = self.principals(&all);
+        let accounts = self.accounts(&all);
+        let action_groups = self.action_groups(&all);
+        let resource_atoms = self.resource_atoms(&all);
+        let mut resource_cache: HashMap<Vec<&str>, Vec<String>> = HashMap::new();
+        let mut domains: HashMap<String, Vec<Option<ContextValue>>> = HashMap::new();
+        let instants = self.instants(&keys);
+
+        for group in &action_groups {
+            let (service, action) = group.representative;
+            let formats: Vec<&str> = self.catalog.arn_formats(service, action).collect();
+            let resources = match resource_cache.get(&formats) {
+                Some(r) => r.clone(),
+                None => {
+                    let r = self.resources(&formats, &resource_atoms)?;
+                    resource_cache.insert(formats.clone(), r.clone());
+                    r
+                }
+            };
+            let action_name = format!("{}:{}", service.prefix, action.name);
+            for resource in &resources {
+                for principal in &principals {
+                    for account in &accounts {
+                        self.check_budget()?;
+                        let probe = Request::new(principal, &action_name, resource, Some(account), Context::new())
+                            .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))?;
+                        // Statements still alive here, before conditions.
+                        let alive = |s: &&Statement| {
+                            !matches!(
+                                s.evaluate(&probe, has_boundary),
+                                StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
+                            )
+                        };
+                        let member_possible = alive(&&self.property.request);
+                        if !member_possible {
+                            continue;
+                        }
+                        let mut relevant: BTreeSet<String> = BTreeSet::new();
+                        for s in all.iter().filter(|s| alive(s)) {
+                            for c in &s.conditions {
+                                relevant.insert(c.key_lower.clone());
+                            }
+                        }
+                        let relevant: Vec<String> = relevant
+                            .into_iter()
+                            .filter(|k| !ALWAYS_PRESENT[1..].contains(&k.as_str()))
+                            .filter(|k| k == "aws:securetransport" || self.catalog.key_applies(service, action, k))
+                            .collect();
+                        let mut options: Vec<(String, Vec<Option<ContextValue>>)> = Vec::new();
+                        for key in &relevant {
+                            if !domains.contains_key(key) {
+                                let d = self.domain(key, &keys[key])?;
+                                domains.insert(key.clone(), d);
+                            }
+                            options.push((key.clone(), domains[key].clone()));
+                        }
+                        let times: Vec<i128> = if relevant_time(&all, &probe, has_boundary) {
+                            instants.clone()
+                        } else {
+                            vec![instants[0]]
+                        };
+                        if let Some(answer) =
+                            self.search(&probe, principal, &action_name, resource, account, &options, &times)?
+                        {
+                            return Ok(answer);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(match self.property.quantifier {
+            Quantifier::Every => Answer {
+                verdict: Verdict::Holds,
+                request: None,
+                decision: None,
+                reason: format!("every request in the set gets {}", names(&self.property.decisions)),
+                evaluated: 0,
+            },
+            Quantifier::Some => Answer {
+                verdict: Verdict::Fails,
+                request: None,
+                decision: None,
+                reason: format!("no request in the set gets {}", names(&self.property.decisions)),
+                evaluated: 0,
+            },
+        })
+    }
+
+    /// Walks every combination of the relevant keys' classes.
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &mut self,
+        _probe: &Request,
+        principal: &str,
+        action: &str,
+        resource: &str,
+        account: &str,
+        options: &[(String, Vec<Option<ContextValue>>)],
+        times: &[i128],
+    ) -> Found<Option<Answer>> {
+        let has_boundary = !self.policies.boundary.is_empty();
+        let mut choice = vec![0usize; options.len()];
+        loop {
+            for &t in times {
+                self.evaluated += 1;
+                if self.evaluated % 4096 == 0 {
+                    self.check_budget()?;
+                }
+                let mut context = Context::new()
+                    .with("aws:CurrentTime", ContextValue::Single(values::iso(t)))
+                    .with("aws:EpochTime", ContextValue::Single(t.to_string()));
+                if !options.iter().any(|(k, _)| k == "aws:securetransport") {
+                    context = context.with("aws:SecureTransport", ContextValue::Single("true".into()));
+                }
+                for ((key, values), &i) in options.iter().zip(&choice) {
+                    if let Some(v) = &values[i] {
+                        context = context.with(self.key_spelling(key), v.clone());
+                    }
+                }
+                let request = Request::new(principal, action, resource, Some(account), context)
+                    .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))?;
+                if !matches!(
+                    self.property.request.evaluate(&request, has_boundary),
+                    StatementOutcome::Matched(_)
+                ) {
+                    continue;
+                }
+                let decision = self.policies.evaluate(&request);
+                let accepted = self.property.decisions.contains(&decision);
+                let found = match self.property.quantifier {
+                    Quantifier::Every if !accepted => Some((Verdict::Fails, "this request gets")),
+                    Quantifier::Some if accepted => Some((Verdict::Holds, "this request gets")),
+                    _ => None,
+                };
+                if let Some((verdict, why)) = found {
+                    return Ok(Some(Answer {
+                        verdict,
+                        reason: format!("{why} {decision}"),
+                        request: Some(request),
+                        decision: Some(decision),
+                        evaluated: 0,
+                    }));
+                }
+            }
+            // Next combination (odometer order).
+            let mut i = 0;
+            loop {
+                if i == options.len() {
+                    return Ok(None);
+                }
+                choice[i] += 1;
+                if choice[i] < options[i].1.len() {
+                    break;
+                }
+                choice[i] = 0;
+                i += 1;
+            }
+        }
+    }
+
+    /// The catalog's spelling of a key (context keys ignore case, but returned
+    /// requests read better spelt as AWS does).
+    fn key_spelling(&self, key_lower: &str) -> String {
+        match self.catalog.key(key_lower) {
+            Some(k) if !k.has_placeholder() && k.name.eq_ignore_ascii_case(key_lower) => k.name.to_string(),
+            _ => key_lower.to_string(),
+        }
+    }
+
+    fn refuse_variables(&self, all: &[&Statement]) -> Found<()> {
+        for s in all {
+            if let Some(r) = &s.resource {
+                if let Some(p) = r.patterns.iter().find(|p| matches!(p.matcher, GlobValue::Dynamic(_))) {
+                    return Err(Unknown(format!(
+                        "unknown: `{}` holds a policy variable, which ties the resource to a context key; the prover decides resources and keys separately",
+                        p.text
+                    )));
+                }
+            }
+            for c in &s.conditions {
+                let dynamic = match &c.matcher.test {
+                    ValueTest::String { values, .. } => values.iter().any(|v| {
+                        matches!(
+                            v,
+                            StringValue::Text(TextValue::Dynamic(_)) | StringValue::Pattern(GlobValue::Dynamic(_))
+                        )
+                    }),
+                    ValueTest::Arn(values) => values.iter().any(|v| matches!(v, GlobValue::Dynamic(_))),
+                    _ => false,
+                };
+                if dynamic {
+                    return Err(Unknown(format!(
+                        "unknown: the condition on `{}` compares with a policy variable, which ties two keys together",
+                        c.key
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Conditions grouped by (lower-case) key.
+    fn key_conditions<'s>(&self, all: &[&'s Statement]) -> Found<HashMap<String, Vec<&'s Condition>>> {
+        let mut keys: HashMap<String, Vec<&Condition>> = HashMap::new();
+        for s in all {
+            for c in &s.conditions {
+                keys.entry(c.key_lower.clone()).or_default().push(c);
+            }
+        }
+        Ok(keys)
+    }
+
+    fn principals(&self, all: &[&Statement]) -> Vec<String> {
+        let mut out: Vec<String> = vec!["anonymous".into()];
+        let mut accounts: Vec<String> = Vec::new();
+        let mut users: Vec<String> = Vec::new();
+        let mut roles: Vec<(String, String, String)> = Vec::new();
+        let mut sessions: Vec<String> = Vec::new();
+        let mut feds: Vec<String> = Vec::new();
+        let mut services: Vec<String> = Vec::new();
+        for s in all {
+            for e in s.principal.iter().flat_map(|p| p.entries.iter()) {
+                match &e.kind {
+                    PrincipalKind::Account { account } => accounts.push(account.clone()),
+                    PrincipalKind::User { arn } => {
+                        users.push(arn.clone());
+                        accounts.extend(account_of_arn(arn).map(str::to_string));
+                    }
+                    PrincipalKind::Role { account, name, arn, .. } => {
+                        roles.push((account.clone(), name.clone(), arn.clone()));
+                        accounts.push(account.clone());
+                    }
+                    PrincipalKind::RoleSession { arn } => {
+                        sessions.push(arn.clone());
+                        accounts.extend(account_of_arn(arn).map(str::to_string));
+                    }
+                    PrincipalKind::FederatedUser { arn } => {
+                        feds.push(arn.clone());
+                        accounts.extend(account_of_arn(arn).map(str::to_string));
+                    }
+                    PrincipalKind::Service(s) => services.push(s.clone()),
+                    _ => {}
+                }
+            }
+        }
+        accounts.extend(self.property.resource_account.clone());
+        accounts.push(fresh_account(&accounts));
+        dedup(&mut accounts);
+        for a in &accounts {
+            out.push(format!("arn:aws:sts::{a}:assumed-role/veto-role/veto-session"));
+            out.push(format!("arn:aws:iam::{a}:user/veto-user"));
+            out.push(format!("arn:aws:iam::{a}:root"));
+            out.push(format!("arn:aws:sts::{a}:federated-user/veto-federated"));
+        }
+        for (account, name, arn) in &roles {
+            out.push(format!("arn:aws:sts::{account}:assumed-role/{name}/veto-session"));
+            out.push(arn.clone());
+        }
+        out.extend(users);
+        out.extend(sessions);
+        out.extend(feds);
+        out.extend(services.iter().filter(|s| Caller::parse(s).is_ok()).cloned());
+        out.push("veto-witness.amazonaws.com".into());
+        dedup(&mut out);
+        // Only principals the property's set admits.
+        out
+    }
+
+    fn accounts(&self, all: &[&Statement]) -> Vec<String> {
+        if let Some(a) = &self.property.resource_account {
+            return vec![a.clone()];
+        }
+        let mut accounts: Vec<String> = Vec::new();
+        for s in all {
+            for e in s.principal.iter().flat_map(|p| p.entries.iter()) {
+                match &e.kind {
+                    PrincipalKind::Account { account } | PrincipalKind::Role { account, .. } => {
+                        accounts.push(account.clone())
+                    }
+                    PrincipalKind::User { arn }
+                    | PrincipalKind::RoleSession { arn }
+                    | PrincipalKind::FederatedUser { arn } => accounts.extend(account_of_arn(arn).map(str::to_string)),
+                    _ => {}
+                }
+            }
+        }
+        accounts.push(fresh_account(&accounts));
+        dedup(&mut accounts);
+        accounts
+    }
+
+    /// Catalog actions the property admits, grouped by everything the search can
+    /// tell apart: which action patterns match, the ARN formats, whether it assumes
+    /// a role, and which mentioned keys it can carry.
+    fn action_groups(&self, all: &[&Statement]) -> Vec<ActionGroup<'a>> {
+        let mut mentioned: Vec<&str> = all
+            .iter()
+            .flat_map(|s| s.conditions.iter().map(|c| c.key_lower.as_str()))
+            .collect();
+        mentioned.sort_unstable();
+        mentioned.dedup();
+        let property_literals: Vec<String> = self
+            .property
+            .request
+            .action
+            .patterns
+            .iter()
+            .map(|p| p.text.to_ascii_lowercase())
+            .collect();
+        let mut groups: Vec<ActionGroup> = Vec::new();
+        let mut index: HashMap<Signature, usize> = HashMap::new();
+        let catalog: &'a Catalog = self.catalog;
+        let mut candidates: Vec<(&'a Service, &'a Action)> = catalog.actions().collect();
+        // Named actions first, then List, Read, Write…, so counterexamples read naturally.
+        candidates.sort_by_key(|(s, a)| {
+            let full = format!("{}:{}", s.prefix, a.name).to_ascii_lowercase();
+            let named = !property_literals.contains(&full);
+            let access = match a.access {
+                veto_catalog::AccessLevel::List => 0,
+                veto_catalog::AccessLevel::Read => 1,
+                veto_catalog::AccessLevel::Write => 2,
+                veto_catalog::AccessLevel::Tagging => 3,
+                veto_catalog::AccessLevel::PermissionsManagement => 4,
+            };
+            (named, access)
+        });
+        for (service, action) in candidates {
+            let lower_prefix = service.prefix.to_ascii_lowercase();
+            let lower_name = action.name.to_ascii_lowercase();
+            let parts = (lower_prefix.as_str(), lower_name.as_str());
+            let property_hit = self
+                .property
+                .request
+                .action
+                .patterns
+                .iter()
+                .any(|p| p.matcher.matches(parts));
+            if property_hit == self.property.request.action.negated {
+                continue;
+            }
+            let bits: Vec<bool> = all
+                .iter()
+                .map(|s| s.action.patterns.iter().any(|p| p.matcher.matches(parts)) != s.action.negated)
+                .collect();
+            let formats: Vec<&str> = self.catalog.arn_formats(service, action).collect();
+            let assumes = lower_prefix == "sts" && lower_name.starts_with("assumerole");
+            let keys: Vec<bool> = mentioned
+                .iter()
+                .map(|k| self.catalog.key_applies(service, action, k))
+                .collect();
+            let signature = Signature {
+                bits,
+                formats: formats.iter().map(|f| f.to_string()).collect(),
+                assumes,
+                keys,
+            };
+            if let std::collections::hash_map::Entry::Vacant(e) = index.entry(signature) {
+                e.insert(groups.len());
+                groups.push(ActionGroup {
+                    representative: (service, action),
+                });
+            }
+        }
+        groups
+    }
+
+    fn resource_atoms(&self, all: &[&Statement]) -> Vec<CharPattern> {
+        let mut atoms: Vec<CharPattern> = Vec::new();
+        for s in all {
+            for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
+                if let GlobValue::Static(pattern) = &p.matcher {
+                    let cp = atoms_to_pattern(pattern.atoms(), false);
+                    if !atoms.contains(&cp) {
+                        atoms.push(cp);
+                    }
+                }
+            }
+        }
+        // The evaluator treats KMS keys and roles to assume specially.
+        atoms.push(CharPattern::arn_like("arn:*:kms:*:*:key/*"));
+        atoms.push(CharPattern::arn_like("arn:*:iam:*:*:role/*"));
+        atoms
+    }
+
+    fn resources(&self, formats: &[&str], atoms: &[CharPattern]) -> Found<Vec<String>> {
+        if formats.is_empty() {
+            return Ok(vec!["*".to_string()]);
+        }
+        let domain: Vec<CharPattern> = formats.iter().map(|f| format_pattern(f)).collect();
+        let refs: Vec<&CharPattern> = atoms.iter().chain(domain.iter()).collect();
+        let alphabet = automaton::alphabet(&refs, &[':', '/'], &['*', '?']);
+        let classes = automaton::classes(atoms, &domain, &alphabet, self.limits.max_automaton_states)
+            .map_err(|_| Unknown("unknown (too large): the resource patterns' automaton grew too large".into()))?;
+        Ok(classes.into_iter().map(|(_, w)| w).collect())
+    }
+
+    /// Instants for aws:CurrentTime / aws:EpochTime: around every date or epoch constant.
+    fn instants(&self, keys: &HashMap<String, Vec<&Condition>>) -> Vec<i128> {
+        let mut constants = Vec::new();
+        for key in ["aws:currenttime", "aws:epochtime"] {
+            for c in keys.get(key).into_iter().flatten() {
+                match &c.matcher.test {
+                    ValueTest::Date { values, .. } => constants.extend(values.iter().copied()),
+                    ValueTest::Numeric { values, .. } => constants.extend(
+                        values
+                            .iter()
+                            .filter_map(|v| v.split('.').next()?.parse::<i128>().ok())
+                            .map(|s| s * 1_000_000_000),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        values::instant_candidates(&constants)
+    }
+
+    /// A key's classes: absent (unless always present) and one value per class.
+    fn domain(&self, key: &str, conditions: &[&Condition]) -> Found<Vec<Option<ContextValue>>> {
+        let shape = self.catalog.key(key).map(|k| k.shape).unwrap_or(KeyShape {
+            value: KeyType::String,
+            multi_valued: false,
+        });
+        let families: BTreeSet<u8> = conditions
+            .iter()
+            .map(|c| c.operator.base.family())
+            .filter(|f| *f != OperatorFamily::Null)
+            .map(|f| f as u8)
+            .collect();
+        if families.len() > 1 {
+            return Err(Unknown(format!(
+                "unknown: `{key}` is compared with operators of different types, whose classes the prover does not combine"
+            )));
+        }
+        let family = conditions
+            .iter()
+            .map(|c| c.operator.base.family())
+            .find(|f| *f != OperatorFamily::Null);
+        let elements = self.element_values(key, family, conditions, shape)?;
+        let mut out: Vec<Option<ContextValue>> = Vec::new();
+        if !ALWAYS_PRESENT.contains(&key) {
+            out.push(None);
+        }
+        if shape.multi_valued {
+            if elements.len() > 10 {
+                return Err(Unknown(format!(
+                    "unknown (too large): `{key}` has more than 10 value classes to combine into sets"
+                )));
+            }
+            for mask in 0u32..(1 << elements.len()) {
+                let set: Vec<String> = elements
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                out.push(Some(ContextValue::Multi(set)));
+            }
+        } else {
+            out.extend(elements.into_iter().map(|v| Some(ContextValue::Single(v))));
+        }
+        Ok(out)
+    }
+
+    fn element_values(
+        &self,
+        key: &str,
+        family: Option<OperatorFamily>,
+        conditions: &[&Condition],
+        shape: KeyShape,
+    ) -> Found<Vec<String>> {
+        let typed_default = || -> Vec<String> {
+            vec![match shape.value {
+                KeyType::Bool => "true".into(),
+                KeyType::Numeric => "1".into(),
+                KeyType::Date => values::iso(1_767_225_600),
+                KeyType::IpAddress => "203.0.113.1".into(),
+                KeyType::Arn => "arn:aws:iam::999999999999:role/veto".into(),
+                KeyType::Binary => "eA==".into(),
+                KeyType::String => "veto".into(),
+            }]
+        };
+        let Some(family) = family else {
+            return Ok(typed_default());
+        };
+        let loose = |t: KeyType| shape.value != t;
+        Ok(match family {
+            OperatorFamily::String | OperatorFamily::Arn => {
+                let mut patterns: Vec<CharPattern> = Vec::new();
+                for c in conditions {
+                    match &c.matcher.test {
+                        ValueTest::String { values, .. } => {
+                            for v in values {
+                                patterns.push(match v {
+                                    StringValue::Text(TextValue::Static(t)) => CharPattern::literal(
+                                        t,
+                                        c.operator.base.string_match()
+                                            == Some(veto_iam::operator::StringMatch::IgnoreCase),
+                                    ),
+                                    StringValue::Pattern(GlobValue::Static(p)) => atoms_to_pattern(p.atoms(), false),
+                                    _ => {
+                                        return Err(Unknown(format!(
+                                            "unknown: a policy variable in the condition on `{key}`"
+                                        )))
+                                    }
+                                });
+                            }
+                        }
+                        ValueTest::Arn(values) => {
+                            for v in values {
+                                match v {
+                                    GlobValue::Static(p) => patterns.push(atoms_to_pattern(p.atoms(), true)),
+                                    GlobValue::Dynamic(_) => {
+                                        return Err(Unknown(format!(
+                                            "unknown: a policy variable in the condition on `{key}`"
+                                        )))
+                                    }
+                                }
+                            }
+                            patterns.push(CharPattern::glob("arn:*:*:*:*:*"));
+                        }
+                        _ => {}
+                    }
+                }
+                let refs: Vec<&CharPattern> = patterns.iter().collect();
+                let alphabet = automaton::alphabet(&refs, &[], &[]);
+                let classes = automaton::classes(&patterns, &[], &alphabet, self.limits.max_automaton_states)
+                    .map_err(|_| Unknown(format!("unknown (too large): the patterns on `{key}` grew too large")))?;
+                classes.into_iter().map(|(_, w)| w).collect()
+            }
+            OperatorFamily::Numeric => {
+                let constants: Vec<&str> = conditions
+                    .iter()
+                    .flat_map(|c| match &c.matcher.test {
+                        ValueTest::Numeric { values, .. } => values.iter().map(String::as_str).collect::<Vec<_>>(),
+                        _ => vec![],
+                    })
+                    .collect();
+                let mut v = values::numeric_candidates(&constants);
+                if loose(KeyType::Numeric) {
+                    v.push("veto".into());
+                }
+                v
+            }
+            OperatorFamily::Date => {
+                let constants: Vec<i128> = conditions
+                    .iter()
+                    .flat_map(|c| match &c.matcher.test {
+                        ValueTest::Date { values, .. } => values.clone(),
+                        _ => vec![],
+                    })
+                    .collect();
+                let mut v: Vec<String> = values::instant_candidates(&constants)
+                    .into_iter()
+                    .map(values::iso)
+                    .collect();
+                if loose(KeyType::Date) {
+                    v.push("veto".into());
+                }
+                v
+            }
+            OperatorFamily::Bool => {
+                let mut v = vec!["true".to_string(), "false".to_string()];
+                if loose(KeyType::Bool) {
+                    v.push("veto".into());
+                }
+                v
+            }
+            OperatorFamily::Ip => {
+                let nets: Vec<ipnet::IpNet> = conditions
+                    .iter()
+                    .flat_map(|c| match &c.matcher.test {
+                        ValueTest::Ip(nets) => nets.clone(),
+                        _ => vec![],
+                    })
+                    .collect();
+                let mut v = values::ip_candidates(&nets);
+                if loose(KeyType::IpAddress) {
+                    v.push("veto".into());
+                }
+                v
+            }
+            OperatorFamily::Binary => {
+                let mut v: Vec<String> = conditions
+                    .iter()
+                    .flat_map(|c| c.values.iter().map(|v| v.text.clone()))
+                    .collect();
+                v.push("eA==".into());
+                dedup(&mut v);
+                v
+            }
+            OperatorFamily::Null => typed_default(),
+        })
+    }
+}
+
+/// Whether a live statement compares the time keys (then every instant class is tried).
+fn relevant_time(all: &[&Statement], probe: &Request, has_boundary: bool) -> bool {
+    all.iter().any(|s| {
+        s.conditions
+            .iter()
+            .any(|c| ALWAYS_PRESENT[1..].contains(&c.key_lower.as_str()))
+            && !matches!(
+                s.evaluate(probe, has_boundary),
+                StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
+            )
+    })
+}
+
+#[derive(Hash, PartialEq, Eq)]
+struct Signature {
+    bits: Vec<bool>,
+    formats: Vec<String>,
+    assumes: bool,
+    keys: Vec<bool>,
+}
+
+struct ActionGroup<'c> {
+    representative: (&'c Service, &'c Action),
+}
+
+fn fresh_account(used: &[String]) -> String {
+    (0..1000u32)
+        .map(|i| format!("{:012}", 999_999_999_999u64 - i as u64))
+        .find(|a| !used.contains(a))
+        .unwrap_or_else(|| "999999999999".into())
+}
+
+fn dedup(v: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|x| seen.insert(x.clone()));
+}
+
+fn names(decisions: &[Decision]) -> String {
+    let n: Vec<&str> = decisions.iter().map(|d| d.as_str()).collect();
+    n.join(" or ")
+}

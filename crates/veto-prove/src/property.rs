@@ -1,0 +1,160 @@
+//! Reading properties: the `veto prove --batch` line format.
+
+use crate::{Property, Quantifier};
+use veto_iam::batch::{read_policy_set, BatchError};
+use veto_iam::json::{self, JsonKind, JsonValue};
+use veto_iam::{Decision, Policy, PolicySet, Span};
+
+/// One `veto prove --batch` line: the eval batch format's policy fields plus `property`.
+pub struct ProveCase {
+    pub id_json: String,
+    pub policies: PolicySet,
+    pub property: Property,
+}
+
+const REQUEST_ELEMENTS: &[&str] = &[
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+    "resource_account",
+];
+
+/// Reads a property object. `text` is what `value`'s spans index into.
+pub fn read_property(text: &str, value: &JsonValue) -> Result<Property, (String, Span)> {
+    let fail = |m: String, s: Span| Err((format!("property: {m}"), s));
+    if value.as_object().is_none() {
+        return fail(format!("expected an object, found {}", value.type_name()), value.span);
+    }
+    let quantifier = match value.get("quantifier").and_then(JsonValue::as_str) {
+        Some("every") => Quantifier::Every,
+        Some("some") => Quantifier::Some,
+        _ => {
+            return fail(
+                "`quantifier` must be \"every\" or \"some\"".into(),
+                value.get("quantifier").map_or(value.span, |v| v.span),
+            )
+        }
+    };
+    let decisions = match value.get("decision").map(|d| &d.kind) {
+        Some(JsonKind::Array(items)) if !items.is_empty() => {
+            let mut out = Vec::new();
+            for item in items {
+                out.push(match item.as_str() {
+                    Some("Allow") => Decision::Allow,
+                    Some("ExplicitDeny") => Decision::ExplicitDeny,
+                    Some("ImplicitDeny") => Decision::ImplicitDeny,
+                    _ => {
+                        return fail(
+                            "`decision` entries are \"Allow\", \"ExplicitDeny\" or \"ImplicitDeny\"".into(),
+                            item.span,
+                        )
+                    }
+                });
+            }
+            out
+        }
+        _ => {
+            return fail(
+                "`decision` must be a non-empty list such as [\"ExplicitDeny\"]".into(),
+                value.get("decision").map_or(value.span, |v| v.span),
+            )
+        }
+    };
+    let request = value.get("request");
+    let members = match request.map(|r| &r.kind) {
+        None => &[][..],
+        Some(JsonKind::Object(m)) => &m[..],
+        Some(_) => {
+            return fail(
+                "`request` must be an object".into(),
+                request.map_or(value.span, |r| r.span),
+            )
+        }
+    };
+    let mut resource_account = None;
+    let mut parts = vec!["\"Effect\":\"Deny\"".to_string()];
+    for m in members {
+        if !REQUEST_ELEMENTS.contains(&m.key.as_str()) {
+            return fail(
+                format!(
+                    "unknown request element `{}`: expected one of {}",
+                    m.key,
+                    REQUEST_ELEMENTS.join(", ")
+                ),
+                m.key_span,
+            );
+        }
+        if m.key == "resource_account" {
+            match m.value.as_str() {
+                Some(a) if a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()) => {
+                    resource_account = Some(a.to_string())
+                }
+                _ => return fail("`resource_account` must be a 12-digit account ID".into(), m.value.span),
+            }
+            continue;
+        }
+        parts.push(format!(
+            "{}:{}",
+            veto_iam::policy::quote(&m.key),
+            &text[m.value.span.start..m.value.span.end]
+        ));
+    }
+    let has = |k: &str| members.iter().any(|m| m.key == k);
+    if !has("Action") && !has("NotAction") {
+        parts.push("\"Action\":\"*\"".into());
+    }
+    if !has("Resource") && !has("NotResource") {
+        parts.push("\"Resource\":\"*\"".into());
+    }
+    let doc = format!("{{\"Version\":\"2012-10-17\",\"Statement\":{{{}}}}}", parts.join(","));
+    let span = request.map_or(value.span, |r| r.span);
+    let policy = Policy::parse(&doc).map_err(|e| (format!("property.request: {e}"), span))?;
+    let statement = policy
+        .statements
+        .into_iter()
+        .next()
+        .ok_or_else(|| ("property.request: empty".to_string(), span))?;
+    Ok(Property {
+        quantifier,
+        request: statement,
+        resource_account,
+        decisions,
+    })
+}
+
+/// Reads one line of `veto prove --batch`.
+pub fn parse_line(text: &str) -> Result<ProveCase, BatchError> {
+    let value = json::parse(text).map_err(|e| BatchError {
+        id_json: None,
+        message: format!("not valid JSON: {}", e.message),
+        span: e.span,
+    })?;
+    if value.as_object().is_none() {
+        return Err(BatchError {
+            id_json: None,
+            message: format!("expected a JSON object, found {}", value.type_name()),
+            span: value.span,
+        });
+    }
+    let id_json = value.get("id").map(|v| text[v.span.start..v.span.end].to_string());
+    let fail = |(message, span): (String, Span)| BatchError {
+        id_json: id_json.clone(),
+        message,
+        span,
+    };
+    let mut warnings = Vec::new();
+    let policies = read_policy_set(&value, &mut warnings).map_err(fail)?;
+    let property = match value.get("property") {
+        Some(p) => read_property(text, p).map_err(fail)?,
+        None => return Err(fail(("missing `property`".into(), value.span))),
+    };
+    Ok(ProveCase {
+        id_json: id_json.clone().unwrap_or_else(|| "null".into()),
+        policies,
+        property,
+    })
+}

@@ -1,0 +1,170 @@
+//! The finite theories of typed values: numbers, dates, IP addresses. For each,
+//! the constants a policy names cut the line into intervals; one value per
+//! interval and one per constant cover every way the conditions can come out.
+
+use std::net::IpAddr;
+
+/// Decimal candidates around the constants: each constant, and one value in every
+/// gap between, below and above them (exact decimal arithmetic).
+pub fn numeric_candidates(constants: &[&str]) -> Vec<String> {
+    let parsed: Vec<(bool, &str, &str)> = constants
+        .iter()
+        .filter_map(|c| {
+            let (neg, body) = c.strip_prefix('-').map_or((false, *c), |b| (true, b));
+            let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+            (!int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit()))
+                .then_some((neg, int, frac))
+        })
+        .collect();
+    let scale = parsed.iter().map(|(_, _, f)| f.len()).max().unwrap_or(0) as u32 + 1;
+    let unit = 10i128.pow(scale);
+    let mut points: Vec<i128> = parsed
+        .iter()
+        .filter_map(|(neg, int, frac)| {
+            let int: i128 = int.parse().ok()?;
+            let mut f = frac.to_string();
+            while (f.len() as u32) < scale {
+                f.push('0');
+            }
+            let frac: i128 = if f.is_empty() { 0 } else { f.parse().ok()? };
+            let v = int.checked_mul(unit)?.checked_add(frac)?;
+            Some(if *neg { -v } else { v })
+        })
+        .collect();
+    points.sort_unstable();
+    points.dedup();
+    let mut out: Vec<i128> = Vec::new();
+    if points.is_empty() {
+        out.push(unit);
+    }
+    for (i, &p) in points.iter().enumerate() {
+        if i == 0 {
+            out.push(p - unit);
+        }
+        out.push(p);
+        // One step of the finer scale lies strictly inside the gap to the next constant.
+        out.push(p + 1);
+    }
+    if let Some(&last) = points.last() {
+        out.push(last + unit);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.into_iter().map(|v| format_scaled(v, scale)).collect()
+}
+
+fn format_scaled(v: i128, scale: u32) -> String {
+    let unit = 10i128.pow(scale);
+    let sign = if v < 0 { "-" } else { "" };
+    let a = v.abs();
+    let int = a / unit;
+    let frac = a % unit;
+    if frac == 0 {
+        format!("{sign}{int}")
+    } else {
+        let f = format!("{frac:0width$}", width = scale as usize);
+        format!("{sign}{int}.{}", f.trim_end_matches('0'))
+    }
+}
+
+const NANOS: i128 = 1_000_000_000;
+
+/// Instants (whole seconds) at, just before and just after each constant.
+pub fn instant_candidates(constants: &[i128]) -> Vec<i128> {
+    let mut out: Vec<i128> = Vec::new();
+    for &c in constants {
+        let s = c.div_euclid(NANOS);
+        out.extend([s - 1, s, s + 1]);
+    }
+    if out.is_empty() {
+        // 2026-01-01T00:00:00Z: a present-day instant when no condition cares.
+        out.push(1_767_225_600);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ` for epoch seconds.
+pub fn iso(seconds: i128) -> String {
+    let days = seconds.div_euclid(86_400) as i64;
+    let secs = seconds.rem_euclid(86_400) as i64;
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// H. Hinnant's algorithm: days since 1970-01-01 to a civil date.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Addresses at and beside every range's ends, plus one of each family.
+pub fn ip_candidates(nets: &[ipnet::IpNet]) -> Vec<String> {
+    let mut out: Vec<IpAddr> = vec![
+        "203.0.113.1".parse().unwrap_or(IpAddr::from([203, 0, 113, 1])),
+        IpAddr::from([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]),
+    ];
+    for net in nets {
+        match net {
+            ipnet::IpNet::V4(n) => {
+                let lo = u32::from(n.network());
+                let hi = u32::from(n.broadcast());
+                for v in [lo.checked_sub(1), Some(lo), Some(hi), hi.checked_add(1)]
+                    .into_iter()
+                    .flatten()
+                {
+                    out.push(IpAddr::from(std::net::Ipv4Addr::from(v)));
+                }
+            }
+            ipnet::IpNet::V6(n) => {
+                let lo = u128::from(n.network());
+                let hi = u128::from(n.broadcast());
+                for v in [lo.checked_sub(1), Some(lo), Some(hi), hi.checked_add(1)]
+                    .into_iter()
+                    .flatten()
+                {
+                    out.push(IpAddr::from(std::net::Ipv6Addr::from(v)));
+                }
+            }
+        }
+    }
+    let mut seen = Vec::new();
+    out.retain(|a| {
+        let keep = !seen.contains(a);
+        seen.push(*a);
+        keep
+    });
+    out.into_iter().map(|a| a.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_candidates_cover_every_gap() {
+        assert_eq!(numeric_candidates(&["1.2"]), vec!["0.2", "1.2", "1.21", "2.2"]);
+        let c = numeric_candidates(&["1", "2"]);
+        assert!(c.contains(&"1.1".to_string()) && c.contains(&"2".to_string()) && c.contains(&"3".to_string()));
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso(1_577_836_800), "2020-01-01T00:00:00Z");
+        assert_eq!(iso(1_577_836_799), "2019-12-31T23:59:59Z");
+    }
+}

@@ -1,0 +1,80 @@
+//! The prover corpus: each line of `tests/prove/corpus.jsonl` is a `veto prove
+//! --batch` case plus the expected result. Every counterexample or witness is
+//! replayed through the evaluator and checked to lie in the property's set.
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use veto_iam::{Decision, StatementOutcome};
+use veto_prove::{property, prove, Limits, Quantifier, Verdict};
+
+fn run(line: &str) -> Result<(), Failed> {
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    let expected = value["expected"].as_str().ok_or("no `expected`")?;
+    let case = property::parse_line(line).map_err(|e| format!("case does not load: {}", e.message))?;
+    let answer = prove(&case.policies, &case.property, &Limits::default());
+    if answer.verdict.as_str() != expected {
+        return Err(format!(
+            "expected {expected}, got {} ({})\nrequest: {:?}",
+            answer.verdict.as_str(),
+            answer.reason,
+            answer.request
+        )
+        .into());
+    }
+    if let Some(request) = &answer.request {
+        let decision = case.policies.evaluate(request);
+        if Some(decision) != answer.decision {
+            return Err(format!("the returned request replays to {decision}, not {:?}", answer.decision).into());
+        }
+        let has_boundary = !case.policies.boundary.is_empty();
+        if !matches!(
+            case.property.request.evaluate(request, has_boundary),
+            StatementOutcome::Matched(_)
+        ) {
+            return Err("the returned request is not in the property's set".into());
+        }
+        let accepted = case.property.decisions.contains(&decision);
+        let consistent = match (case.property.quantifier, answer.verdict) {
+            (Quantifier::Every, Verdict::Fails) => !accepted,
+            (Quantifier::Some, Verdict::Holds) => accepted,
+            _ => false,
+        };
+        if !consistent {
+            return Err(format!(
+                "a {:?} answer came with a request whose decision {decision} contradicts it",
+                answer.verdict
+            )
+            .into());
+        }
+        for v in [request.action(), request.resource()] {
+            if v != "*" && v.contains(['*', '?']) {
+                return Err(format!("returned value `{v}` holds a wildcard").into());
+            }
+        }
+        if veto_catalog::catalog().action(request.action()).is_none() {
+            return Err(format!("`{}` is not a catalog action", request.action()).into());
+        }
+    } else if matches!(
+        (case.property.quantifier, answer.verdict),
+        (Quantifier::Every, Verdict::Fails) | (Quantifier::Some, Verdict::Holds)
+    ) {
+        return Err("the answer has no request".into());
+    }
+    let _ = Decision::Allow;
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let trials = include_str!("prove/corpus.jsonl")
+        .lines()
+        .map(|line| {
+            let id = serde_json::from_str::<serde_json::Value>(line).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let line = line.to_string();
+            Trial::test(id, move || run(&line))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}

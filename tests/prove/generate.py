@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Writes tests/prove/corpus.jsonl: properties with the result each must get.
+Expected results are stated by hand from the semantics spec, never computed by veto."""
+import json, os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SEED = json.load(open(os.path.join(HERE, "..", "..", "examples", "seed-bucket-policy.json")))
+B = "arn:aws:s3:::codepipeline-us-west-2-89050EXAMPLE"
+CASES = []
+
+def case(cid, expected, why, prop, **policies):
+    line = {"id": cid}
+    line.update(policies)
+    line["property"] = prop
+    line["expected"] = expected
+    line["why"] = why
+    CASES.append(line)
+
+def prop(quantifier, decisions, **request):
+    return {"quantifier": quantifier, "request": request, "decision": decisions}
+
+# The seed policy's properties (issue: the prover corpus).
+case("seed/sse-kms-deny-holds", "holds", "§5.8 every PutObject without aws:kms is denied",
+     prop("every", ["ExplicitDeny"], Action="s3:PutObject", Resource=B + "/*",
+          Condition={"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}), resource_policy=SEED)
+case("seed/object-tls-deny-holds", "holds", "§5.8 every object request over HTTP is denied",
+     prop("every", ["ExplicitDeny"], Action="s3:*", Resource=B + "/*",
+          Condition={"Bool": {"aws:SecureTransport": "false"}}), resource_policy=SEED)
+case("seed/bucket-tls-deny-fails", "fails", "§5.8 ListBucket on the bucket over HTTP is not denied",
+     prop("every", ["ExplicitDeny"], Action="s3:*", Resource=B,
+          Condition={"Bool": {"aws:SecureTransport": "false"}}), resource_policy=SEED)
+case("seed/encrypted-tls-upload-possible", "holds", "§5.8 an aws:kms upload over TLS is not denied",
+     prop("some", ["Allow", "ImplicitDeny"], Action="s3:PutObject", Resource=B + "/*",
+          Condition={"StringEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}, "Bool": {"aws:SecureTransport": "true"}}),
+     resource_policy=SEED)
+case("seed/unencrypted-upload-impossible", "fails", "no AES256 upload escapes the deny",
+     prop("some", ["Allow", "ImplicitDeny"], Action="s3:PutObject", Resource=B + "/*",
+          Condition={"StringEquals": {"s3:x-amz-server-side-encryption": "AES256"}}), resource_policy=SEED)
+case("seed/any-upload-any-header-fails", "fails", "an aws:kms upload over TLS is not denied",
+     prop("every", ["ExplicitDeny"], Action="s3:PutObject", Resource=B + "/*"), resource_policy=SEED)
+case("seed/other-bucket-not-denied", "fails", "the policy names only its own bucket",
+     prop("every", ["ExplicitDeny"], Action="s3:PutObject", Resource="arn:aws:s3:::other/*"), resource_policy=SEED)
+
+# Identity policies and principals.
+ROLE = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+case("identity/allow-some-get", "holds", "§4.3 identity allow, same account",
+     prop("some", ["Allow"], Action="s3:GetObject", Resource="arn:aws:s3:::b/*"), identity_policies=[ROLE])
+case("identity/no-put-allowed", "fails", "§4.1 the account's root user can PutObject without any grant",
+     prop("every", ["ImplicitDeny", "ExplicitDeny"], Action="s3:PutObject"), identity_policies=[ROLE])
+case("identity/every-get-allowed-fails", "fails", "anonymous or cross-account callers are not allowed",
+     prop("every", ["Allow"], Action="s3:GetObject", Resource="arn:aws:s3:::b/*"), identity_policies=[ROLE])
+PUBLIC = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::pub/*"}]}
+case("public/anonymous-read", "holds", "§4.5 a * grant lets anonymous callers read",
+     prop("some", ["Allow"], Principal="*", Action="s3:GetObject"), resource_policy=PUBLIC)
+case("public/no-anonymous-write", "fails", "§4.1 a root user writes in its own account",
+     prop("every", ["ImplicitDeny", "ExplicitDeny"], Action="s3:PutObject"), resource_policy=PUBLIC)
+ACCT = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+case("account/no-anonymous", "fails", "§4.1 the owning account's root user is allowed",
+     prop("every", ["ImplicitDeny"], Principal={"AWS": "*"}, Action="s3:GetObject",
+          Condition={"Null": {"aws:username": "true"}}, resource_account="444455556666"), resource_policy=ACCT)
+
+case("identity/role-cannot-put", "holds", "§4.3 the role's sessions have no PutObject grant",
+     prop("every", ["ImplicitDeny"], Principal={"AWS": "arn:aws:iam::111122223333:role/R"}, Action="s3:PutObject"),
+     identity_policies=[ROLE])
+case("account/anonymous-never-allowed", "holds", "§4.5 anonymous callers need a * grant",
+     prop("every", ["ImplicitDeny", "ExplicitDeny"], Principal={"AWS": "*"}, Action="s3:GetObject", resource_account="444455556666",
+          Condition={"StringEquals": {"aws:PrincipalType": "Anonymous"}}),
+     resource_policy={"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "*"},
+                                                             {"Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject", "Resource": "*"},
+                                                             {"Effect": "Deny", "Principal": {"AWS": ["111122223333", "444455556666"]}, "Action": "*", "Resource": "*",
+                                                              "Condition": {"StringEquals": {"aws:PrincipalType": "Anonymous"}}}]})
+
+# Conditions of every family.
+def deny_unless(cond):
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+        {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*", "Condition": cond}]}
+case("ip/outside-range-denied", "holds", "§3.8 NotIpAddress deny; anonymous callers have no identity policy (ImplicitDeny)",
+     prop("every", ["ExplicitDeny", "ImplicitDeny"], Action="s3:GetObject", Condition={"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}),
+     identity_policies=[deny_unless({"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}})])
+case("ip/vpc-endpoint-denied", "fails", "§6.22 without aws:SourceIp NotIpAddress is true, so an allowed request must carry an inside address",
+     prop("every", ["ExplicitDeny"], Action="s3:GetObject"),
+     identity_policies=[deny_unless({"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}})])
+case("ip/inside-allowed", "holds", "an address inside the range is allowed",
+     prop("some", ["Allow"], Action="s3:GetObject", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}),
+     identity_policies=[deny_unless({"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}})])
+case("numeric/old-tls-denied", "holds", "§6.24; never allowed",
+     prop("every", ["ExplicitDeny", "ImplicitDeny"], Action="s3:GetObject", Condition={"NumericLessThan": {"s3:TlsVersion": "1.2"}}),
+     identity_policies=[deny_unless({"NumericLessThan": {"s3:TlsVersion": 1.2}})])
+case("numeric/tls-1.2-allowed", "holds", "1.2 is not below 1.2",
+     prop("some", ["Allow"], Action="s3:GetObject", Condition={"NumericEquals": {"s3:TlsVersion": "1.2"}}),
+     identity_policies=[deny_unless({"NumericLessThan": {"s3:TlsVersion": 1.2}})])
+case("date/after-cutoff-denied", "holds", "§3.5; never allowed",
+     prop("every", ["ExplicitDeny", "ImplicitDeny"], Action="s3:GetObject", Condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}),
+     identity_policies=[deny_unless({"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}})])
+case("date/before-cutoff-allowed", "holds", "§3.5",
+     prop("some", ["Allow"], Action="s3:GetObject"),
+     identity_policies=[deny_unless({"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}})])
+case("string/like-deny", "fails", "values outside t2.* are not denied",
+     prop("every", ["ExplicitDeny"], Action="ec2:RunInstances"),
+     identity_policies=[{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*",
+                                                                "Condition": {"StringLike": {"ec2:InstanceType": "t2.*"}}}]}])
+case("sets/forall-tags", "fails", "§6.8 ForAllValues is vacuously true on no tags, so a tagless request is allowed; one with another tag is not",
+     prop("every", ["Allow"], Action="s3:PutObjectTagging", Resource="arn:aws:s3:::b/k"),
+     identity_policies=[{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObjectTagging", "Resource": "*",
+                                                                "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["env"]}}}]}])
+case("keys/misspelt-key-always-absent", "holds", "a misspelt key is never sent, so StringNotEquals on it denies every upload",
+     prop("every", ["ExplicitDeny"], Action="s3:PutObject", Resource="arn:aws:s3:::b/*"),
+     resource_policy={"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*",
+                                                             "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encription": "aws:kms"}}}]})
+case("variables/unknown", "unknown", "a policy variable ties the resource to a context key",
+     prop("every", ["ImplicitDeny"], Action="s3:GetObject"),
+     identity_policies=[{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]}])
+case("scp/level-blocks", "holds", "§4.2 an SCP level without Allow blocks every IAM principal",
+     prop("every", ["ImplicitDeny", "ExplicitDeny"], Principal={"AWS": "*"}, Action="s3:GetObject", Condition={"Null": {"aws:username": "false"}}),
+     identity_policies=[ROLE], scps=[[{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}]])
+
+with open(os.path.join(HERE, "corpus.jsonl"), "w") as f:
+    for c in CASES:
+        f.write(json.dumps(c) + "\n")
+print(f"wrote {len(CASES)} cases")
