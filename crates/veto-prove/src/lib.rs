@@ -460,7 +460,6 @@ impl<'a> Prover<'a> {
 
     fn principals(&self, all: &[&Statement]) -> Vec<String> {
         let mut out: Vec<String> = vec!["anonymous".into()];
-        let mut accounts: Vec<String> = Vec::new();
         let mut users: Vec<String> = Vec::new();
         let mut roles: Vec<(String, String, String)> = Vec::new();
         let mut sessions: Vec<String> = Vec::new();
@@ -469,31 +468,25 @@ impl<'a> Prover<'a> {
         for s in all {
             for e in s.principal.iter().flat_map(|p| p.entries.iter()) {
                 match &e.kind {
-                    PrincipalKind::Account { account } => accounts.push(account.clone()),
+                    PrincipalKind::Account { .. } => {}
                     PrincipalKind::User { arn } => {
                         users.push(arn.clone());
-                        accounts.extend(account_of_arn(arn).map(str::to_string));
                     }
                     PrincipalKind::Role { account, name, arn, .. } => {
                         roles.push((account.clone(), name.clone(), arn.clone()));
-                        accounts.push(account.clone());
                     }
                     PrincipalKind::RoleSession { arn } => {
                         sessions.push(arn.clone());
-                        accounts.extend(account_of_arn(arn).map(str::to_string));
                     }
                     PrincipalKind::FederatedUser { arn } => {
                         feds.push(arn.clone());
-                        accounts.extend(account_of_arn(arn).map(str::to_string));
                     }
                     PrincipalKind::Service(s) => services.push(s.clone()),
                     _ => {}
                 }
             }
         }
-        accounts.extend(self.property.resource_account.clone());
-        accounts.push(fresh_account(&accounts));
-        dedup(&mut accounts);
+        let accounts = mentioned_accounts(all, self.property.resource_account.as_deref());
         for a in &accounts {
             out.push(format!("arn:aws:sts::{a}:assumed-role/veto-role/veto-session"));
             out.push(format!("arn:aws:iam::{a}:user/veto-user"));
@@ -514,27 +507,13 @@ impl<'a> Prover<'a> {
         out
     }
 
+    /// Resource accounts: the property's, or every account a principal entry names
+    /// and one that none does.
     fn accounts(&self, all: &[&Statement]) -> Vec<String> {
-        if let Some(a) = &self.property.resource_account {
-            return vec![a.clone()];
+        match &self.property.resource_account {
+            Some(a) => vec![a.clone()],
+            None => mentioned_accounts(all, None),
         }
-        let mut accounts: Vec<String> = Vec::new();
-        for s in all {
-            for e in s.principal.iter().flat_map(|p| p.entries.iter()) {
-                match &e.kind {
-                    PrincipalKind::Account { account } | PrincipalKind::Role { account, .. } => {
-                        accounts.push(account.clone())
-                    }
-                    PrincipalKind::User { arn }
-                    | PrincipalKind::RoleSession { arn }
-                    | PrincipalKind::FederatedUser { arn } => accounts.extend(account_of_arn(arn).map(str::to_string)),
-                    _ => {}
-                }
-            }
-        }
-        accounts.push(fresh_account(&accounts));
-        dedup(&mut accounts);
-        accounts
     }
 
     /// Catalog actions the property admits, grouped by everything the search can
@@ -730,6 +709,10 @@ impl<'a> Prover<'a> {
         let Some(family) = family else {
             return Ok(typed_default());
         };
+        // AWS sends a Bool key as true or false, whatever operator a policy uses on it.
+        if shape.value == KeyType::Bool {
+            return Ok(vec!["true".into(), "false".into()]);
+        }
         let loose = |t: KeyType| shape.value != t;
         Ok(match family {
             OperatorFamily::String | OperatorFamily::Arn => {
@@ -864,6 +847,28 @@ struct Signature {
 
 struct ActionGroup<'c> {
     representative: (&'c Service, &'c Action),
+}
+
+/// Every account the principal entries name, `extra`, and one fresh account.
+fn mentioned_accounts(all: &[&Statement], extra: Option<&str>) -> Vec<String> {
+    let mut accounts: Vec<String> = Vec::new();
+    for s in all {
+        for e in s.principal.iter().flat_map(|p| p.entries.iter()) {
+            match &e.kind {
+                PrincipalKind::Account { account } | PrincipalKind::Role { account, .. } => {
+                    accounts.push(account.clone())
+                }
+                PrincipalKind::User { arn }
+                | PrincipalKind::RoleSession { arn }
+                | PrincipalKind::FederatedUser { arn } => accounts.extend(account_of_arn(arn).map(str::to_string)),
+                _ => {}
+            }
+        }
+    }
+    accounts.extend(extra.map(str::to_string));
+    accounts.push(fresh_account(&accounts));
+    dedup(&mut accounts);
+    accounts
 }
 
 fn fresh_account(used: &[String]) -> String {
