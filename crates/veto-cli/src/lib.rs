@@ -2,6 +2,7 @@
 
 mod eval;
 mod files;
+mod prove;
 mod render;
 mod rules;
 mod trace;
@@ -27,6 +28,12 @@ struct Cli {
 enum Command {
     /// Evaluate requests against policies: Allow, ExplicitDeny or ImplicitDeny, with a trace.
     Eval(eval::EvalArgs),
+    /// Prove a property for every (or some) request, with a counterexample (or witness).
+    Prove(prove::ProveArgs),
+    /// Report new access: requests NEW allows and OLD does not, with witnesses. Exit 1 if any.
+    Diff(prove::DiffArgs),
+    /// Does a resource policy allow anonymous callers or any account? With witnesses. Exit 1 if so.
+    Public(prove::PublicArgs),
     /// Check the rule pack (or --rules PATH) and list its rules.
     Rules(rules::RulesArgs),
     /// Rewrite .veto files in the canonical layout (--check: only report).
@@ -55,6 +62,9 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Eval(args) => eval::run(args),
         Command::Rules(args) => rules::run_rules(args),
+        Command::Prove(args) => prove::run_prove(args),
+        Command::Diff(args) => prove::run_diff(args),
+        Command::Public(args) => prove::run_public(args),
         Command::Fmt(args) => rules::run_fmt(args),
     }
 }

@@ -110,7 +110,7 @@ impl CharPattern {
         self.fold
     }
 
-    fn closure(&self, set: &mut Vec<bool>) {
+    fn closure(&self, set: &mut [bool]) {
         // Runs may be skipped: position i of a run also reaches i + 1.
         for i in 0..self.syms.len() {
             if set[i] && self.syms[i].is_run() {
@@ -163,6 +163,9 @@ impl CharPattern {
 /// with the shortest string that produces it.
 pub type Classes = Vec<(Vec<bool>, String)>;
 
+/// Each pattern's set of live positions.
+type ProductState = Vec<Vec<bool>>;
+
 /// Why a walk stopped early.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TooLarge;
@@ -175,17 +178,21 @@ pub fn classes(
     domain: &[CharPattern],
     alphabet: &[char],
     max_states: usize,
+    deadline: std::time::Instant,
 ) -> Result<Classes, TooLarge> {
     let all: Vec<&CharPattern> = patterns.iter().chain(domain.iter()).collect();
     let start: Vec<Vec<bool>> = all.iter().map(|p| p.start()).collect();
-    let mut seen: HashMap<Vec<Vec<bool>>, usize> = HashMap::new();
-    let mut states: Vec<(Vec<Vec<bool>>, Option<(usize, char)>)> = Vec::new();
+    let mut seen: HashMap<ProductState, usize> = HashMap::new();
+    let mut states: Vec<(ProductState, Option<(usize, char)>)> = Vec::new();
     seen.insert(start.clone(), 0);
     states.push((start, None));
     let mut found: HashMap<Vec<bool>, usize> = HashMap::new();
     let mut order: Vec<Vec<bool>> = Vec::new();
     let mut cursor = 0;
     while cursor < states.len() {
+        if cursor % 1024 == 1023 && std::time::Instant::now() > deadline {
+            return Err(TooLarge);
+        }
         let current = states[cursor].0.clone();
         let accepts = |p: &CharPattern, set: &Vec<bool>| set[set.len() - 1] && set.len() == p.syms.len() + 1;
         let in_domain = domain.is_empty()
@@ -269,6 +276,10 @@ pub fn alphabet(patterns: &[&CharPattern], extra: &[char], forbidden: &[char]) -
 mod tests {
     use super::*;
 
+    fn far() -> std::time::Instant {
+        std::time::Instant::now() + std::time::Duration::from_secs(60)
+    }
+
     #[test]
     fn finds_every_combination_with_witnesses() {
         let patterns = [
@@ -277,7 +288,7 @@ mod tests {
             CharPattern::literal("ab", false),
         ];
         let refs: Vec<&CharPattern> = patterns.iter().collect();
-        let found = classes(&patterns, &[], &alphabet(&refs, &[], &[]), 10_000).unwrap();
+        let found = classes(&patterns, &[], &alphabet(&refs, &[], &[]), 10_000, far()).unwrap();
         let combos: Vec<&Vec<bool>> = found.iter().map(|(v, _)| v).collect();
         assert!(combos.contains(&&vec![true, true, true]));
         assert!(combos.contains(&&vec![true, true, false]));
@@ -310,7 +321,14 @@ mod tests {
         );
         let patterns = [CharPattern::glob("arn:aws:s3:::b/*")];
         let refs: Vec<&CharPattern> = patterns.iter().chain([&fmt]).collect();
-        let found = classes(&patterns, &[fmt.clone()], &alphabet(&refs, &[], &['*', '?']), 10_000).unwrap();
+        let found = classes(
+            &patterns,
+            &[fmt.clone()],
+            &alphabet(&refs, &[], &['*', '?']),
+            10_000,
+            far(),
+        )
+        .unwrap();
         assert_eq!(found.len(), 1);
         assert!(!found[0].0[0]);
         assert!(fmt.matches(&found[0].1));

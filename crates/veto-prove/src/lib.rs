@@ -74,6 +74,9 @@ pub struct Answer {
     pub reason: String,
     /// How many candidate requests were evaluated.
     pub evaluated: usize,
+    /// For diff and public access: every witness found (distinct principal,
+    /// action and resource), the first of which is `request`.
+    pub witnesses: Vec<Request>,
 }
 
 /// Bounds on the work the prover takes on before it answers `unknown`.
@@ -112,36 +115,72 @@ pub fn prove(policies: &PolicySet, property: &Property, limits: &Limits) -> Answ
 }
 
 pub fn prove_with(policies: &PolicySet, property: &Property, limits: &Limits, catalog: &Catalog) -> Answer {
-    let mut prover = Prover {
-        policies,
-        property,
+    Prover::new(policies, property, Goal::Property, limits, catalog).answer()
+}
+
+/// New access: requests `new` allows and `old` does not (Access Analyzer's
+/// CheckNoNewAccess, offline). `holds` means there is new access, with witnesses.
+pub fn new_access(old: &PolicySet, new: &PolicySet, limits: &Limits) -> Answer {
+    let everything = everything();
+    Prover::new(
+        new,
+        &everything,
+        Goal::NewAccess { old },
         limits,
-        catalog,
-        started: Instant::now(),
-        evaluated: 0,
+        veto_catalog::catalog(),
+    )
+    .answer()
+}
+
+/// Public access: does the set allow anything to anonymous callers or to a
+/// principal of an account no policy names? Callers of other accounts are taken
+/// to have identity policies that allow everything (their account decides them).
+pub fn public_access(resource_policy: &Policy, limits: &Limits) -> Answer {
+    let allow_all =
+        Policy::parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)
+            .expect("a fixed policy parses");
+    let set = PolicySet {
+        resource: Some(resource_policy.clone()),
+        identity: vec![allow_all],
+        ..PolicySet::default()
     };
-    match prover.run() {
-        Ok(answer) => Answer {
-            evaluated: prover.evaluated,
-            ..answer
-        },
-        Err(Unknown(reason)) => Answer {
-            verdict: Verdict::Unknown,
-            request: None,
-            decision: None,
-            reason,
-            evaluated: prover.evaluated,
-        },
+    let everything = everything();
+    Prover::new(&set, &everything, Goal::Public, limits, veto_catalog::catalog()).answer()
+}
+
+/// The property "some request is allowed", over every request.
+fn everything() -> Property {
+    let policy = Policy::parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#)
+        .expect("a fixed policy parses");
+    Property {
+        quantifier: Quantifier::Some,
+        request: policy.statements.into_iter().next().expect("one statement"),
+        resource_account: None,
+        decisions: vec![Decision::Allow],
     }
 }
+
+/// What the search looks for.
+enum Goal<'a> {
+    Property,
+    NewAccess { old: &'a PolicySet },
+    Public,
+}
+
+/// At most this many witnesses are collected for diff and public access.
+const MAX_WITNESSES: usize = 20;
 
 struct Prover<'a> {
     policies: &'a PolicySet,
     property: &'a Property,
+    goal: Goal<'a>,
     limits: &'a Limits,
     catalog: &'a Catalog,
     started: Instant,
     evaluated: usize,
+    witnesses: Vec<Request>,
+    /// Accounts no policy names (for public access).
+    fresh_accounts: Vec<String>,
 }
 
 /// Every statement the search must consider: the policies' and the property's own.
@@ -214,6 +253,57 @@ fn account_of_arn(arn: &str) -> Option<&str> {
 }
 
 impl<'a> Prover<'a> {
+    fn new(
+        policies: &'a PolicySet,
+        property: &'a Property,
+        goal: Goal<'a>,
+        limits: &'a Limits,
+        catalog: &'a Catalog,
+    ) -> Self {
+        Prover {
+            policies,
+            property,
+            goal,
+            limits,
+            catalog,
+            started: Instant::now(),
+            evaluated: 0,
+            witnesses: Vec::new(),
+            fresh_accounts: Vec::new(),
+        }
+    }
+
+    fn answer(mut self) -> Answer {
+        let result = self.run();
+        let witnesses = std::mem::take(&mut self.witnesses);
+        match result {
+            Ok(answer) => Answer {
+                evaluated: self.evaluated,
+                witnesses,
+                ..answer
+            },
+            Err(Unknown(reason)) => Answer {
+                verdict: Verdict::Unknown,
+                request: None,
+                decision: None,
+                reason,
+                evaluated: self.evaluated,
+                witnesses,
+            },
+        }
+    }
+
+    /// Every statement the classes are cut by: the policies', the other set's
+    /// (for a diff) and the property's.
+    fn all_statements(&self) -> Vec<&'a Statement> {
+        let mut all = statements(self.policies);
+        if let Goal::NewAccess { old } = self.goal {
+            all.extend(statements(old));
+        }
+        all.push(&self.property.request);
+        all
+    }
+
     fn check_budget(&self) -> Found<()> {
         if self.started.elapsed() > self.limits.time_budget {
             return Err(Unknown(format!(
@@ -231,7 +321,7 @@ impl<'a> Prover<'a> {
     }
 
     fn run(&mut self) -> Found<Answer> {
-        let mut all: Vec<&Statement> = statements(self.policies);
+        let all: Vec<&Statement> = self.all_statements();
         let condition_count: usize = all.iter().map(|s| s.conditions.len()).sum();
         if all.len() > self.limits.max_statements || condition_count > self.limits.max_conditions {
             return Err(Unknown(format!(
@@ -241,32 +331,26 @@ impl<'a> Prover<'a> {
                 self.limits.max_conditions
             )));
         }
-        all.push(&self.property.request);
         self.refuse_variables(&all)?;
+        let mentioned = mentioned_accounts(&all, None);
+        self.fresh_accounts = vec![mentioned.last().cloned().unwrap_or_default()];
+        let owner = fresh_account(&mentioned);
+        self.fresh_accounts.push(owner);
         let has_boundary = !self.policies.boundary.is_empty();
 
         let keys = self.key_conditions(&all)?;
         let principals = self.principals(&all);
         let accounts = self.accounts(&all);
-        let action_groups = self.action_groups(&all);
         let resource_atoms = self.resource_atoms(&all);
-        let mut resource_cache: HashMap<Vec<&str>, Vec<String>> = HashMap::new();
+        let action_groups = self.action_groups(&all, &resource_atoms)?;
         let mut domains: HashMap<String, Vec<Option<ContextValue>>> = HashMap::new();
         let instants = self.instants(&keys);
 
         for group in &action_groups {
             let (service, action) = group.representative;
-            let formats: Vec<&str> = self.catalog.arn_formats(service, action).collect();
-            let resources = match resource_cache.get(&formats) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = self.resources(&formats, &resource_atoms)?;
-                    resource_cache.insert(formats.clone(), r.clone());
-                    r
-                }
-            };
+            let resources = &group.resources;
             let action_name = format!("{}:{}", service.prefix, action.name);
-            for resource in &resources {
+            for resource in resources {
                 for principal in &principals {
                     for account in &accounts {
                         self.check_budget()?;
@@ -316,6 +400,24 @@ impl<'a> Prover<'a> {
                 }
             }
         }
+        if !matches!(self.goal, Goal::Property) {
+            let found = !self.witnesses.is_empty();
+            return Ok(Answer {
+                verdict: if found { Verdict::Holds } else { Verdict::Fails },
+                request: self.witnesses.first().cloned(),
+                decision: found.then_some(Decision::Allow),
+                reason: match (&self.goal, found) {
+                    (Goal::NewAccess { .. }, true) => {
+                        format!("{} kinds of request are newly allowed", self.witnesses.len())
+                    }
+                    (Goal::NewAccess { .. }, false) => "no request is newly allowed".into(),
+                    (_, true) => "anonymous callers or principals of any account are allowed".into(),
+                    (_, false) => "neither anonymous callers nor principals of other accounts are allowed".into(),
+                },
+                evaluated: 0,
+                witnesses: Vec::new(),
+            });
+        }
         Ok(match self.property.quantifier {
             Quantifier::Every => Answer {
                 verdict: Verdict::Holds,
@@ -323,6 +425,7 @@ impl<'a> Prover<'a> {
                 decision: None,
                 reason: format!("every request in the set gets {}", names(&self.property.decisions)),
                 evaluated: 0,
+                witnesses: Vec::new(),
             },
             Quantifier::Some => Answer {
                 verdict: Verdict::Fails,
@@ -330,6 +433,7 @@ impl<'a> Prover<'a> {
                 decision: None,
                 reason: format!("no request in the set gets {}", names(&self.property.decisions)),
                 evaluated: 0,
+                witnesses: Vec::new(),
             },
         })
     }
@@ -374,6 +478,28 @@ impl<'a> Prover<'a> {
                     continue;
                 }
                 let decision = self.policies.evaluate(&request);
+                match self.goal {
+                    Goal::Property => {}
+                    Goal::NewAccess { old } => {
+                        if decision == Decision::Allow && old.evaluate(&request) != Decision::Allow {
+                            self.witnesses.push(request);
+                            // One witness per principal, action class and resource class.
+                            return Ok(self.enough());
+                        }
+                        continue;
+                    }
+                    Goal::Public => {
+                        let outsider = match request.caller().account() {
+                            None => matches!(request.caller(), Caller::Anonymous),
+                            Some(a) => a == self.fresh_accounts[0],
+                        };
+                        if outsider && decision == Decision::Allow {
+                            self.witnesses.push(request);
+                            return Ok(self.enough());
+                        }
+                        continue;
+                    }
+                }
                 let accepted = self.property.decisions.contains(&decision);
                 let found = match self.property.quantifier {
                     Quantifier::Every if !accepted => Some((Verdict::Fails, "this request gets")),
@@ -387,6 +513,7 @@ impl<'a> Prover<'a> {
                         request: Some(request),
                         decision: Some(decision),
                         evaluated: 0,
+                        witnesses: Vec::new(),
                     }));
                 }
             }
@@ -404,6 +531,18 @@ impl<'a> Prover<'a> {
                 i += 1;
             }
         }
+    }
+
+    /// Stops the whole search once enough witnesses are in; else moves on.
+    fn enough(&self) -> Option<Answer> {
+        (self.witnesses.len() >= MAX_WITNESSES).then(|| Answer {
+            verdict: Verdict::Holds,
+            request: self.witnesses.first().cloned(),
+            decision: Some(Decision::Allow),
+            reason: format!("at least {MAX_WITNESSES} kinds of request are allowed"),
+            evaluated: 0,
+            witnesses: Vec::new(),
+        })
     }
 
     /// The catalog's spelling of a key (context keys ignore case, but returned
@@ -510,16 +649,19 @@ impl<'a> Prover<'a> {
     /// Resource accounts: the property's, or every account a principal entry names
     /// and one that none does.
     fn accounts(&self, all: &[&Statement]) -> Vec<String> {
-        match &self.property.resource_account {
-            Some(a) => vec![a.clone()],
-            None => mentioned_accounts(all, None),
+        match (&self.property.resource_account, &self.goal) {
+            (Some(a), _) => vec![a.clone()],
+            // Public access: the resource belongs to an account no caller is in.
+            (None, Goal::Public) => vec![self.fresh_accounts[1].clone()],
+            (None, _) => mentioned_accounts(all, None),
         }
     }
 
     /// Catalog actions the property admits, grouped by everything the search can
     /// tell apart: which action patterns match, the ARN formats, whether it assumes
     /// a role, and which mentioned keys it can carry.
-    fn action_groups(&self, all: &[&Statement]) -> Vec<ActionGroup<'a>> {
+    fn action_groups(&self, all: &[&Statement], atoms: &[ResourceAtom]) -> Found<Vec<ActionGroup<'a>>> {
+        let mut resource_cache: HashMap<Vec<&str>, Vec<(Vec<bool>, String)>> = HashMap::new();
         let mut mentioned: Vec<&str> = all
             .iter()
             .flat_map(|s| s.conditions.iter().map(|c| c.key_lower.as_str()))
@@ -570,14 +712,21 @@ impl<'a> Prover<'a> {
                 .map(|s| s.action.patterns.iter().any(|p| p.matcher.matches(parts)) != s.action.negated)
                 .collect();
             let formats: Vec<&str> = self.catalog.arn_formats(service, action).collect();
+            if !resource_cache.contains_key(&formats) {
+                let classes = self.resource_classes(&formats, atoms)?;
+                resource_cache.insert(formats.clone(), classes);
+            }
+            let classes = &resource_cache[&formats];
             let assumes = lower_prefix == "sts" && lower_name.starts_with("assumerole");
             let keys: Vec<bool> = mentioned
                 .iter()
                 .map(|k| self.catalog.key_applies(service, action, k))
                 .collect();
+            let mut resource_bits: Vec<Vec<bool>> = classes.iter().map(|(b, _)| b.clone()).collect();
+            resource_bits.sort();
             let signature = Signature {
                 bits,
-                formats: formats.iter().map(|f| f.to_string()).collect(),
+                resources: resource_bits,
                 assumes,
                 keys,
             };
@@ -585,40 +734,78 @@ impl<'a> Prover<'a> {
                 e.insert(groups.len());
                 groups.push(ActionGroup {
                     representative: (service, action),
+                    resources: classes.iter().map(|(_, w)| w.clone()).collect(),
                 });
             }
         }
-        groups
+        Ok(groups)
     }
 
-    fn resource_atoms(&self, all: &[&Statement]) -> Vec<CharPattern> {
-        let mut atoms: Vec<CharPattern> = Vec::new();
+    fn resource_atoms(&self, all: &[&Statement]) -> Vec<ResourceAtom> {
+        let mut atoms: Vec<ResourceAtom> = Vec::new();
+        let mut push = |pattern: CharPattern, text: &str| {
+            if !atoms.iter().any(|a| a.pattern == pattern) {
+                atoms.push(ResourceAtom {
+                    pattern,
+                    service: literal_service(text),
+                });
+            }
+        };
         for s in all {
             for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
                 if let GlobValue::Static(pattern) = &p.matcher {
-                    let cp = atoms_to_pattern(pattern.atoms(), false);
-                    if !atoms.contains(&cp) {
-                        atoms.push(cp);
-                    }
+                    push(atoms_to_pattern(pattern.atoms(), false), &p.text);
                 }
             }
         }
         // The evaluator treats KMS keys and roles to assume specially.
-        atoms.push(CharPattern::arn_like("arn:*:kms:*:*:key/*"));
-        atoms.push(CharPattern::arn_like("arn:*:iam:*:*:role/*"));
+        push(CharPattern::arn_like("arn:*:kms:*:*:key/*"), "arn:*:kms:*:*:key/*");
+        push(CharPattern::arn_like("arn:*:iam:*:*:role/*"), "arn:*:iam:*:*:role/*");
         atoms
     }
 
-    fn resources(&self, formats: &[&str], atoms: &[CharPattern]) -> Found<Vec<String>> {
+    /// The resource classes of an action with these ARN formats: every
+    /// combination of resource patterns a fitting ARN can produce, with a witness.
+    fn resource_classes(&self, formats: &[&str], atoms: &[ResourceAtom]) -> Found<Vec<(Vec<bool>, String)>> {
         if formats.is_empty() {
-            return Ok(vec!["*".to_string()]);
+            let bits = atoms.iter().map(|a| a.pattern.matches("*")).collect();
+            return Ok(vec![(bits, "*".to_string())]);
         }
-        let domain: Vec<CharPattern> = formats.iter().map(|f| format_pattern(f)).collect();
-        let refs: Vec<&CharPattern> = atoms.iter().chain(domain.iter()).collect();
-        let alphabet = automaton::alphabet(&refs, &[':', '/'], &['*', '?']);
-        let classes = automaton::classes(atoms, &domain, &alphabet, self.limits.max_automaton_states)
+        let mut out: Vec<(Vec<bool>, String)> = Vec::new();
+        // One format at a time: the union of their classes is the action's.
+        for format in formats {
+            let service = literal_service(format);
+            // Only patterns of the format's service (or of any service) can match it.
+            let relevant: Vec<usize> = (0..atoms.len())
+                .filter(|&i| match (&atoms[i].service, &service) {
+                    (Some(a), Some(f)) => a == f,
+                    _ => true,
+                })
+                .collect();
+            let domain = [format_pattern(format)];
+            let patterns: Vec<CharPattern> = relevant.iter().map(|&i| atoms[i].pattern.clone()).collect();
+            let refs: Vec<&CharPattern> = patterns.iter().chain(domain.iter()).collect();
+            let alphabet = automaton::alphabet(&refs, &[':', '/'], &['*', '?']);
+            let deadline = self.started + self.limits.time_budget;
+            let classes = automaton::classes(
+                &patterns,
+                &domain,
+                &alphabet,
+                self.limits.max_automaton_states,
+                deadline,
+            )
             .map_err(|_| Unknown("unknown (too large): the resource patterns' automaton grew too large".into()))?;
-        Ok(classes.into_iter().map(|(_, w)| w).collect())
+            for (found, witness) in classes {
+                let mut bits = vec![false; atoms.len()];
+                for (&i, b) in relevant.iter().zip(found) {
+                    bits[i] = b;
+                }
+                if !out.iter().any(|(b, _)| *b == bits) {
+                    out.push((bits, witness));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Instants for aws:CurrentTime / aws:EpochTime: around every date or epoch constant.
@@ -754,7 +941,8 @@ impl<'a> Prover<'a> {
                 }
                 let refs: Vec<&CharPattern> = patterns.iter().collect();
                 let alphabet = automaton::alphabet(&refs, &[], &[]);
-                let classes = automaton::classes(&patterns, &[], &alphabet, self.limits.max_automaton_states)
+                let deadline = self.started + self.limits.time_budget;
+                let classes = automaton::classes(&patterns, &[], &alphabet, self.limits.max_automaton_states, deadline)
                     .map_err(|_| Unknown(format!("unknown (too large): the patterns on `{key}` grew too large")))?;
                 classes.into_iter().map(|(_, w)| w).collect()
             }
@@ -840,13 +1028,31 @@ fn relevant_time(all: &[&Statement], probe: &Request, has_boundary: bool) -> boo
 #[derive(Hash, PartialEq, Eq)]
 struct Signature {
     bits: Vec<bool>,
-    formats: Vec<String>,
+    /// The combinations of resource patterns the action's ARNs can produce.
+    resources: Vec<Vec<bool>>,
     assumes: bool,
     keys: Vec<bool>,
 }
 
 struct ActionGroup<'c> {
     representative: (&'c Service, &'c Action),
+    /// One resource per class.
+    resources: Vec<String>,
+}
+
+struct ResourceAtom {
+    pattern: CharPattern,
+    /// The pattern's service field when it is literal: it can only match that service's ARNs.
+    service: Option<String>,
+}
+
+/// The third field of an ARN (pattern or format) when it is literal text.
+fn literal_service(text: &str) -> Option<String> {
+    if text == "*" {
+        return None;
+    }
+    let field = text.split(':').nth(2)?;
+    (!field.is_empty() && !field.contains(['*', '?', '$'])).then(|| field.to_string())
 }
 
 /// Every account the principal entries name, `extra`, and one fresh account.

@@ -1,0 +1,348 @@
+//! `veto prove`, `veto diff` and `veto public`.
+
+use crate::eval::{read_text, render_diagnostic};
+use crate::render::Source;
+use crate::EXIT_INPUT;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use veto_iam::{ContextValue, Policy, PolicyKind, PolicySet, Request};
+use veto_prove::{property, Answer, Limits, Verdict};
+
+/// A request in the eval batch format, ready to replay.
+pub fn request_json(r: &Request) -> Value {
+    let context: serde_json::Map<String, Value> = r
+        .context()
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                ContextValue::Single(s) => json!(s),
+                ContextValue::Multi(items) => json!(items),
+            };
+            (k.to_string(), value)
+        })
+        .collect();
+    json!({
+        "principal": r.caller().to_text(),
+        "action": r.action(),
+        "resource": r.resource(),
+        "resource_account": r.resource_account(),
+        "context": context,
+    })
+}
+
+/// The request in words: "s3:ListBucket on arn:aws:s3:::b by anonymous with aws:SecureTransport=false".
+pub fn request_words(r: &Request) -> String {
+    let context: Vec<String> = r
+        .context()
+        .iter()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("aws:CurrentTime") && !k.eq_ignore_ascii_case("aws:EpochTime"))
+        .map(|(k, v)| match v {
+            ContextValue::Single(s) => format!("{k}={s}"),
+            ContextValue::Multi(items) => format!("{k}=[{}]", items.join(", ")),
+        })
+        .collect();
+    let with = if context.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", context.join(", "))
+    };
+    format!(
+        "{} on {} by {} (resource account {}){with}",
+        r.action(),
+        r.resource(),
+        r.caller().to_text(),
+        r.resource_account().unwrap_or("?")
+    )
+}
+
+fn answer_json(id: Value, a: &Answer) -> Value {
+    let mut out = json!({"id": id, "result": a.verdict.as_str()});
+    if let Some(r) = &a.request {
+        out["request"] = request_json(r);
+    }
+    if let Some(d) = a.decision {
+        out["decision"] = json!(d.as_str());
+    }
+    out["reason"] = json!(a.reason);
+    out
+}
+
+#[derive(clap::Args)]
+pub struct ProveArgs {
+    /// JSON Lines of cases: the eval batch format's policy fields plus `property`; `-` reads stdin.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["identity_policy", "resource_policy", "property"])]
+    batch: Option<String>,
+    /// An identity policy of the caller (repeatable).
+    #[arg(long, value_name = "FILE")]
+    identity_policy: Vec<PathBuf>,
+    /// The resource's policy.
+    #[arg(long, value_name = "FILE")]
+    resource_policy: Option<PathBuf>,
+    /// The property, as JSON: {"quantifier": "every"|"some", "request": {…}, "decision": […]}.
+    #[arg(long, value_name = "FILE")]
+    property: Option<PathBuf>,
+}
+
+pub fn run_prove(args: ProveArgs) -> ExitCode {
+    if let Some(path) = &args.batch {
+        return run_batch(path);
+    }
+    let Some(property_path) = &args.property else {
+        eprintln!("error: `veto prove` needs --property FILE (a JSON property) or --batch FILE");
+        return ExitCode::from(EXIT_INPUT);
+    };
+    let mut set = PolicySet::default();
+    // Each policy's file, for pointing the trace at it.
+    let mut files: Vec<(veto_iam::PolicyRef, String, String)> = Vec::new();
+    for (i, p) in args.identity_policy.iter().enumerate() {
+        match load_policy(p, PolicyKind::Identity) {
+            Some(policy) => set.identity.push(policy),
+            None => return ExitCode::from(EXIT_INPUT),
+        }
+        files.push((
+            veto_iam::PolicyRef::Identity(i),
+            p.display().to_string(),
+            read_text(&p.display().to_string()).unwrap_or_default(),
+        ));
+    }
+    if let Some(p) = &args.resource_policy {
+        match load_policy(p, PolicyKind::Resource) {
+            Some(policy) => set.resource = Some(policy),
+            None => return ExitCode::from(EXIT_INPUT),
+        }
+        files.push((
+            veto_iam::PolicyRef::Resource,
+            p.display().to_string(),
+            read_text(&p.display().to_string()).unwrap_or_default(),
+        ));
+    }
+    let name = property_path.display().to_string();
+    let text = match read_text(&name) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let source = Source::new(&name, &text);
+    let property = match veto_iam::json::parse(&text) {
+        Err(e) => Err((format!("not valid JSON: {}", e.message), e.span)),
+        Ok(v) => property::read_property(&text, &v),
+    };
+    let property = match property {
+        Ok(p) => p,
+        Err((message, span)) => {
+            eprintln!(
+                "{}",
+                crate::render::render(&source, crate::render::Kind::Error, &message, span, "here", None)
+            );
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let answer = veto_prove::prove(&set, &property, &Limits::default());
+    println!("{}: {}", answer.verdict.as_str(), answer.reason);
+    if let Some(r) = &answer.request {
+        println!("request: {}", request_words(r));
+        println!("replay:  {}", request_json(r));
+        let sources: Vec<Source> = files.iter().map(|(_, name, text)| Source::new(name, text)).collect();
+        if !sources.is_empty() {
+            let source_of = |at: veto_iam::PolicyRef| -> &Source {
+                let i = files.iter().position(|(r, _, _)| *r == at).unwrap_or(0);
+                &sources[i]
+            };
+            print!("{}", crate::trace::to_text(&set, &set.explain(r), source_of, true));
+        }
+    }
+    match answer.verdict {
+        Verdict::Holds => ExitCode::SUCCESS,
+        Verdict::Fails | Verdict::Unknown => ExitCode::from(1),
+    }
+}
+
+fn load_policy(path: &std::path::Path, kind: PolicyKind) -> Option<Policy> {
+    let name = path.display().to_string();
+    let text = match read_text(&name) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return None;
+        }
+    };
+    let source = Source::new(&name, &text);
+    let diagnostics = match Policy::parse(&text) {
+        Ok(p) => {
+            let d = p.check_kind(kind);
+            if !d.iter().any(veto_iam::Diagnostic::is_error) {
+                return Some(p);
+            }
+            d
+        }
+        Err(e) => e.diagnostics,
+    };
+    for d in diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{}", render_diagnostic(&source, d));
+    }
+    None
+}
+
+fn run_batch(path: &str) -> ExitCode {
+    let input: Box<dyn BufRead> = if path == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin().lock()))
+    } else {
+        match std::fs::File::open(path) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Err(e) => {
+                eprintln!("error: cannot read {path}: {e}");
+                return ExitCode::from(EXIT_INPUT);
+            }
+        }
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let (mut failed, mut cases) = (false, 0);
+    for (n, line) in input.split(b'\n').enumerate() {
+        let Ok(line) = line else {
+            eprintln!("error: {path}: cannot read line {}", n + 1);
+            return ExitCode::from(EXIT_INPUT);
+        };
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        cases += 1;
+        let result = match std::str::from_utf8(&line) {
+            Err(_) => json!({"id": null, "error": "the line is not valid UTF-8", "line": n + 1}),
+            Ok(text) => match property::parse_line(text) {
+                Ok(case) => {
+                    let answer = veto_prove::prove(&case.policies, &case.property, &Limits::default());
+                    answer_json(serde_json::from_str(&case.id_json).unwrap_or(Value::Null), &answer)
+                }
+                Err(e) => {
+                    failed = true;
+                    let column = text[..e.span.start.min(text.len())].chars().count() + 1;
+                    let id = e
+                        .id_json
+                        .as_deref()
+                        .and_then(|t| serde_json::from_str(t).ok())
+                        .unwrap_or(Value::Null);
+                    json!({"id": id, "error": e.message, "line": n + 1, "column": column})
+                }
+            },
+        };
+        if result.get("error").is_some() {
+            failed = true;
+        }
+        if writeln!(out, "{result}").is_err() {
+            return ExitCode::from(EXIT_INPUT);
+        }
+    }
+    let _ = out.flush();
+    if cases == 0 {
+        eprintln!("error: {path}: no cases");
+        return ExitCode::from(EXIT_INPUT);
+    }
+    if failed {
+        ExitCode::from(EXIT_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+#[derive(clap::Args)]
+pub struct DiffArgs {
+    /// The policy before the change (a resource policy if it has Principal, else an identity policy).
+    old: PathBuf,
+    /// The policy after the change.
+    new: PathBuf,
+    /// Identity policies both sides share (repeatable).
+    #[arg(long, value_name = "FILE")]
+    identity_policy: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: crate::OutputFormat,
+}
+
+fn load_either(path: &std::path::Path) -> Option<(Policy, bool)> {
+    let name = path.display().to_string();
+    let text = read_text(&name).map_err(|e| eprintln!("{e}")).ok()?;
+    let is_resource = Policy::parse(&text)
+        .map(|p| p.statements.iter().any(|s| s.principal.is_some()))
+        .unwrap_or(false);
+    let kind = if is_resource {
+        PolicyKind::Resource
+    } else {
+        PolicyKind::Identity
+    };
+    load_policy(path, kind).map(|p| (p, is_resource))
+}
+
+pub fn run_diff(args: DiffArgs) -> ExitCode {
+    let (Some((old, old_resource)), Some((new, new_resource))) = (load_either(&args.old), load_either(&args.new))
+    else {
+        return ExitCode::from(EXIT_INPUT);
+    };
+    let mut shared = Vec::new();
+    for p in &args.identity_policy {
+        match load_policy(p, PolicyKind::Identity) {
+            Some(policy) => shared.push(policy),
+            None => return ExitCode::from(EXIT_INPUT),
+        }
+    }
+    let side = |policy: Policy, is_resource: bool| {
+        let mut set = PolicySet {
+            identity: shared.clone(),
+            ..PolicySet::default()
+        };
+        if is_resource {
+            set.resource = Some(policy);
+        } else {
+            set.identity.push(policy);
+        }
+        set
+    };
+    let answer = veto_prove::new_access(&side(old, old_resource), &side(new, new_resource), &Limits::default());
+    report_witnesses(&answer, args.format, "new access")
+}
+
+fn report_witnesses(answer: &Answer, format: crate::OutputFormat, what: &str) -> ExitCode {
+    match format {
+        crate::OutputFormat::Json => {
+            let witnesses: Vec<Value> = answer.witnesses.iter().map(request_json).collect();
+            println!(
+                "{}",
+                json!({"result": answer.verdict.as_str(), "reason": answer.reason, "witnesses": witnesses})
+            );
+        }
+        crate::OutputFormat::Text => match answer.verdict {
+            Verdict::Unknown => println!("unknown: {}", answer.reason),
+            Verdict::Fails => println!("no {what}: {}", answer.reason),
+            Verdict::Holds => {
+                println!("{what}: {}", answer.reason);
+                for w in &answer.witnesses {
+                    println!("  allowed: {}", request_words(w));
+                }
+            }
+        },
+    }
+    match answer.verdict {
+        Verdict::Fails => ExitCode::SUCCESS,
+        Verdict::Holds | Verdict::Unknown => ExitCode::from(1),
+    }
+}
+
+#[derive(clap::Args)]
+pub struct PublicArgs {
+    /// A resource policy (bucket policy, key policy…).
+    policy: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: crate::OutputFormat,
+}
+
+pub fn run_public(args: PublicArgs) -> ExitCode {
+    let Some(policy) = load_policy(&args.policy, PolicyKind::Resource) else {
+        return ExitCode::from(EXIT_INPUT);
+    };
+    let answer = veto_prove::public_access(&policy, &Limits::default());
+    report_witnesses(&answer, args.format, "public access")
+}
