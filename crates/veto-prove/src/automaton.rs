@@ -323,7 +323,7 @@ mod tests {
         let refs: Vec<&CharPattern> = patterns.iter().chain([&fmt]).collect();
         let found = classes(
             &patterns,
-            &[fmt.clone()],
+            std::slice::from_ref(&fmt),
             &alphabet(&refs, &[], &['*', '?']),
             10_000,
             far(),
