@@ -269,3 +269,99 @@ fn rules_lists_the_pack_and_reports_problems() {
         "did you mean `s3:x-amz-server-side-encryption`?"
     );
 }
+
+#[test]
+fn prove_batch_and_files() {
+    let out = veto(&["prove", "--batch", "tests/prove/corpus.jsonl"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let bucket = lines.iter().find(|l| l["id"] == "seed/bucket-tls-deny-fails").unwrap();
+    assert_eq!(bucket["result"], "fails");
+    assert_eq!(
+        bucket["request"]["resource"],
+        "arn:aws:s3:::codepipeline-us-west-2-89050EXAMPLE"
+    );
+    assert!(bucket["request"]["action"].as_str().unwrap().starts_with("s3:"));
+    // The counterexample replays through `veto eval --batch` to the claimed decision.
+    let replay = serde_json::json!({"id": "replay", "resource_policy": serde_json::from_str::<serde_json::Value>(include_str!("../examples/seed-bucket-policy.json")).unwrap(), "request": bucket["request"]});
+    let out = veto(&["eval", "--batch", "-"], Some(format!("{replay}\n").as_bytes()));
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(result["decision"], bucket["decision"]);
+
+    let property = scratch("tls-bucket.json", br#"{"quantifier": "every", "request": {"Action": "s3:*", "Resource": "arn:aws:s3:::codepipeline-us-west-2-89050EXAMPLE", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}, "decision": ["ExplicitDeny"]}"#);
+    let out = veto(
+        &[
+            "prove",
+            "--resource-policy",
+            "examples/seed-bucket-policy.json",
+            "--property",
+            property.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("fails:"), "{stdout}");
+    assert!(stdout.contains("request: s3:"), "{stdout}");
+    assert!(stdout.contains("aws:SecureTransport=false"), "{stdout}");
+    let bad = scratch(
+        "bad-property.json",
+        br#"{"quantifier": "all", "decision": ["ExplicitDeny"]}"#,
+    );
+    let out = veto(
+        &[
+            "prove",
+            "--resource-policy",
+            "examples/seed-bucket-policy.json",
+            "--property",
+            bad.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("bad-property.json:1:16"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn diff_and_public_report_witnesses() {
+    let open = scratch("public.json", br#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"}]}"#);
+    let out = veto(&["public", open.to_str().unwrap(), "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["result"], "holds");
+    assert!(json["witnesses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["principal"] == "anonymous" && w["action"] == "s3:GetObject"));
+    let out = veto(&["public", "examples/seed-bucket-policy.json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let narrow = scratch("narrow.json", br#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#);
+    let wide = scratch("wide.json", br#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/*"}]}"#);
+    let out = veto(
+        &[
+            "diff",
+            narrow.to_str().unwrap(),
+            wide.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let witnesses = json["witnesses"].as_array().unwrap();
+    assert!(
+        !witnesses.is_empty() && witnesses.iter().all(|w| w["action"] == "s3:PutObject"),
+        "{json}"
+    );
+    let out = veto(&["diff", wide.to_str().unwrap(), narrow.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}

@@ -7,6 +7,38 @@
 //! combination covers them all.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast multiplicative hasher for the walk's small integer states (SipHash's
+/// resistance to collision attacks buys nothing here).
+#[derive(Default)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// One element of a pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -163,12 +195,44 @@ impl CharPattern {
 /// with the shortest string that produces it.
 pub type Classes = Vec<(Vec<bool>, String)>;
 
-/// Each pattern's set of live positions.
-type ProductState = Vec<Vec<bool>>;
+/// The live positions of all patterns: (pattern, position) pairs, sorted. Dead
+/// patterns take no room, so a walk over many literal-prefix patterns stays small.
+type ProductState = Vec<(u32, u32)>;
 
 /// Why a walk stopped early.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TooLarge;
+
+/// Adds the positions runs can skip to, then sorts.
+fn close(all: &[&CharPattern], state: &mut ProductState) {
+    let mut i = 0;
+    while i < state.len() {
+        let (p, pos) = state[i];
+        let syms = &all[p as usize].syms;
+        if (pos as usize) < syms.len() && syms[pos as usize].is_run() {
+            state.push((p, pos + 1));
+        }
+        i += 1;
+    }
+    state.sort_unstable();
+    state.dedup();
+}
+
+fn step(all: &[&CharPattern], state: &ProductState, c: char) -> ProductState {
+    let mut next = Vec::with_capacity(state.len());
+    for &(p, pos) in state {
+        let pattern = all[p as usize];
+        let Some(&sym) = pattern.syms.get(pos as usize) else {
+            continue;
+        };
+        let expected = if let Sym::Char(e) = sym { e } else { c };
+        if sym.admits(c, expected, pattern.fold) {
+            next.push((p, if sym.is_run() { pos } else { pos + 1 }));
+        }
+    }
+    close(all, &mut next);
+    next
+}
 
 /// Walks the product of `patterns`, keeping strings that `domain` accepts (any of
 /// its patterns; all strings when it is empty). `alphabet` must hold every
@@ -181,12 +245,15 @@ pub fn classes(
     deadline: std::time::Instant,
 ) -> Result<Classes, TooLarge> {
     let all: Vec<&CharPattern> = patterns.iter().chain(domain.iter()).collect();
-    let start: Vec<Vec<bool>> = all.iter().map(|p| p.start()).collect();
-    let mut seen: HashMap<ProductState, usize> = HashMap::new();
+    let first_domain = patterns.len() as u32;
+    let accepting = |state: &ProductState, p: u32| state.binary_search(&(p, all[p as usize].syms.len() as u32)).is_ok();
+    let mut start: ProductState = (0..all.len() as u32).map(|p| (p, 0)).collect();
+    close(&all, &mut start);
+    let mut seen: FastMap<ProductState, usize> = FastMap::default();
     let mut states: Vec<(ProductState, Option<(usize, char)>)> = Vec::new();
     seen.insert(start.clone(), 0);
     states.push((start, None));
-    let mut found: HashMap<Vec<bool>, usize> = HashMap::new();
+    let mut found: FastMap<Vec<bool>, usize> = FastMap::default();
     let mut order: Vec<Vec<bool>> = Vec::new();
     let mut cursor = 0;
     while cursor < states.len() {
@@ -194,23 +261,18 @@ pub fn classes(
             return Err(TooLarge);
         }
         let current = states[cursor].0.clone();
-        let accepts = |p: &CharPattern, set: &Vec<bool>| set[set.len() - 1] && set.len() == p.syms.len() + 1;
-        let in_domain = domain.is_empty()
-            || domain
-                .iter()
-                .zip(&current[patterns.len()..])
-                .any(|(p, s)| accepts(p, s));
+        let in_domain = domain.is_empty() || (first_domain..all.len() as u32).any(|p| accepting(&current, p));
         if in_domain {
-            let verdicts: Vec<bool> = patterns.iter().zip(&current).map(|(p, s)| accepts(p, s)).collect();
+            let verdicts: Vec<bool> = (0..first_domain).map(|p| accepting(&current, p)).collect();
             if !found.contains_key(&verdicts) {
                 found.insert(verdicts.clone(), cursor);
                 order.push(verdicts);
             }
         }
         for &c in alphabet {
-            let next: Vec<Vec<bool>> = all.iter().zip(&current).map(|(p, s)| p.step(s, c)).collect();
+            let next = step(&all, &current, c);
             // A string no domain pattern can still accept is of no use.
-            if !domain.is_empty() && next[patterns.len()..].iter().all(|s| !s.iter().any(|&b| b)) {
+            if !domain.is_empty() && !next.iter().any(|&(p, _)| p >= first_domain) {
                 continue;
             }
             if !seen.contains_key(&next) {

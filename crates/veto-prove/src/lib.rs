@@ -662,6 +662,7 @@ impl<'a> Prover<'a> {
     /// a role, and which mentioned keys it can carry.
     fn action_groups(&self, all: &[&Statement], atoms: &[ResourceAtom]) -> Found<Vec<ActionGroup<'a>>> {
         let mut resource_cache: HashMap<Vec<&str>, Vec<(Vec<bool>, String)>> = HashMap::new();
+        let mut format_cache: HashMap<&str, Vec<(Vec<bool>, String)>> = HashMap::new();
         let mut mentioned: Vec<&str> = all
             .iter()
             .flat_map(|s| s.conditions.iter().map(|c| c.key_lower.as_str()))
@@ -679,7 +680,30 @@ impl<'a> Prover<'a> {
         let mut groups: Vec<ActionGroup> = Vec::new();
         let mut index: HashMap<Signature, usize> = HashMap::new();
         let catalog: &'a Catalog = self.catalog;
-        let mut candidates: Vec<(&'a Service, &'a Action)> = catalog.actions().collect();
+        // A property naming literal service prefixes needs only those services' actions.
+        let prefixes: Option<Vec<&str>> = if self.property.request.action.negated {
+            None
+        } else {
+            self.property
+                .request
+                .action
+                .patterns
+                .iter()
+                .map(|p| match &p.matcher {
+                    veto_iam::policy::ActionMatcher::Service { service, .. } => Some(service.as_str()),
+                    veto_iam::policy::ActionMatcher::Any => None,
+                })
+                .collect()
+        };
+        let mut candidates: Vec<(&'a Service, &'a Action)> = match prefixes {
+            Some(prefixes) => catalog
+                .services
+                .iter()
+                .filter(|s| prefixes.iter().any(|p| s.prefix.eq_ignore_ascii_case(p)))
+                .flat_map(|s| s.actions.iter().map(move |a| (s, a)))
+                .collect(),
+            None => catalog.actions().collect(),
+        };
         // Named actions first, then List, Read, Write…, so counterexamples read naturally.
         candidates.sort_by_key(|(s, a)| {
             let full = format!("{}:{}", s.prefix, a.name).to_ascii_lowercase();
@@ -713,7 +737,7 @@ impl<'a> Prover<'a> {
                 .collect();
             let formats: Vec<&str> = self.catalog.arn_formats(service, action).collect();
             if !resource_cache.contains_key(&formats) {
-                let classes = self.resource_classes(&formats, atoms)?;
+                let classes = self.resource_classes(&formats, atoms, &mut format_cache)?;
                 resource_cache.insert(formats.clone(), classes);
             }
             let classes = &resource_cache[&formats];
@@ -766,7 +790,12 @@ impl<'a> Prover<'a> {
 
     /// The resource classes of an action with these ARN formats: every
     /// combination of resource patterns a fitting ARN can produce, with a witness.
-    fn resource_classes(&self, formats: &[&str], atoms: &[ResourceAtom]) -> Found<Vec<(Vec<bool>, String)>> {
+    fn resource_classes(
+        &self,
+        formats: &[&'a str],
+        atoms: &[ResourceAtom],
+        cache: &mut HashMap<&'a str, Vec<(Vec<bool>, String)>>,
+    ) -> Found<Vec<(Vec<bool>, String)>> {
         if formats.is_empty() {
             let bits = atoms.iter().map(|a| a.pattern.matches("*")).collect();
             return Ok(vec![(bits, "*".to_string())]);
@@ -774,6 +803,15 @@ impl<'a> Prover<'a> {
         let mut out: Vec<(Vec<bool>, String)> = Vec::new();
         // One format at a time: the union of their classes is the action's.
         for format in formats {
+            if let Some(classes) = cache.get(format) {
+                for (bits, witness) in classes {
+                    if !out.iter().any(|(b, _)| b == bits) {
+                        out.push((bits.clone(), witness.clone()));
+                    }
+                }
+                continue;
+            }
+            let mut mine: Vec<(Vec<bool>, String)> = Vec::new();
             let service = literal_service(format);
             // Only patterns of the format's service (or of any service) can match it.
             let relevant: Vec<usize> = (0..atoms.len())
@@ -800,10 +838,14 @@ impl<'a> Prover<'a> {
                 for (&i, b) in relevant.iter().zip(found) {
                     bits[i] = b;
                 }
-                if !out.iter().any(|(b, _)| *b == bits) {
-                    out.push((bits, witness));
+                mine.push((bits, witness));
+            }
+            for (bits, witness) in &mine {
+                if !out.iter().any(|(b, _)| b == bits) {
+                    out.push((bits.clone(), witness.clone()));
                 }
             }
+            cache.insert(format, mine);
         }
         Ok(out)
     }
