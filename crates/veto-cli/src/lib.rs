@@ -2,6 +2,7 @@
 
 mod eval;
 mod files;
+mod lint;
 mod prove;
 mod render;
 mod rules;
@@ -26,6 +27,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check policies, CloudFormation templates and Terraform plans against the rule pack.
+    Lint(lint::LintArgs),
     /// Evaluate requests against policies: Allow, ExplicitDeny or ImplicitDeny, with a trace.
     Eval(eval::EvalArgs),
     /// Prove a property for every (or some) request, with a counterexample (or witness).
@@ -60,6 +63,7 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Lint(args) => lint::run_lint(args),
         Command::Eval(args) => eval::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Prove(args) => prove::run_prove(args),

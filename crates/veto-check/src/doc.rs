@@ -1,0 +1,292 @@
+//! One document tree for JSON, YAML and Terraform plans: values with the line and
+//! column they came from, and symbolic values for what a template cannot tell.
+
+use veto_iam::json::{JsonKind, JsonValue};
+use veto_iam::LineIndex;
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// As written.
+    Number(String),
+    Str(String),
+    List(Vec<Node>),
+    /// Keys in source order.
+    Map(Vec<(String, Node)>),
+    /// A value the input does not determine (an unresolved parameter or
+    /// attribute), described in words.
+    Symbolic(String),
+}
+
+impl Node {
+    pub fn new(value: Value, pos: Pos) -> Node {
+        Node { value, pos }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> &[Node] {
+        match &self.value {
+            Value::List(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn entries(&self) -> &[(String, Node)] {
+        match &self.value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// The node as JSON text (symbolic values become strings naming them).
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => serde_json::from_str(n).unwrap_or_else(|_| serde_json::Value::String(n.clone())),
+            Value::Str(s) => serde_json::Value::String(s.clone()),
+            Value::List(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => {
+                serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
+            Value::Symbolic(d) => serde_json::Value::String(format!("<{d}>")),
+        }
+    }
+}
+
+/// A JSON value as a document tree.
+pub fn from_json(value: &JsonValue, text: &str, index: &LineIndex) -> Node {
+    let lc = index.line_col(text, value.span.start);
+    let pos = Pos {
+        line: lc.line,
+        column: lc.column,
+    };
+    let v = match &value.kind {
+        JsonKind::Null => Value::Null,
+        JsonKind::Bool(b) => Value::Bool(*b),
+        JsonKind::Number(n) => Value::Number(n.clone()),
+        JsonKind::String(s) => Value::Str(s.clone()),
+        JsonKind::Array(items) => Value::List(items.iter().map(|i| from_json(i, text, index)).collect()),
+        JsonKind::Object(members) => Value::Map(
+            members
+                .iter()
+                .map(|m| (m.key.clone(), from_json(&m.value, text, index)))
+                .collect(),
+        ),
+    };
+    Node::new(v, pos)
+}
+
+/// Deepest YAML nesting read.
+pub const MAX_YAML_DEPTH: usize = 128;
+
+/// Why YAML did not load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    pub pos: Pos,
+}
+
+/// Parses YAML (the first document). CloudFormation's short-form tags become their
+/// long forms: `!Ref X` is `{"Ref": X}`, `!GetAtt A.B` is `{"Fn::GetAtt": ["A", "B"]}`,
+/// `!Sub …` is `{"Fn::Sub": …}`, and so on.
+pub fn from_yaml(text: &str) -> Result<Node, YamlError> {
+    use saphyr::{LoadableYamlNode, MarkedYaml};
+    check_flow_depth(text)?;
+    let docs = MarkedYaml::load_from_str(text).map_err(|e| YamlError {
+        message: e.info().to_string(),
+        pos: Pos {
+            line: e.marker().line(),
+            column: e.marker().col() + 1,
+        },
+    })?;
+    let Some(doc) = docs.into_iter().next() else {
+        return Err(YamlError {
+            message: "the file holds no YAML document".into(),
+            pos: Pos { line: 1, column: 1 },
+        });
+    };
+    convert_yaml(&doc, 0)
+}
+
+/// Flow collections (`[[[…` or `{{{…`) nest without indentation; refuse deep ones
+/// before the parser sees them.
+fn check_flow_depth(text: &str) -> Result<(), YamlError> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        column += 1;
+        match (c, quote) {
+            ('\n', _) => {
+                line += 1;
+                column = 0;
+                if quote == Some('#') {
+                    quote = None;
+                }
+            }
+            ('"' | '\'', None) => quote = Some(c),
+            ('#', None) => quote = Some('#'),
+            (q, Some(open)) if q == open && open != '#' => quote = None,
+            ('[' | '{', None) => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Err(YamlError {
+                        message: format!("nesting deeper than {MAX_YAML_DEPTH} levels: veto refuses such input"),
+                        pos: Pos { line, column },
+                    });
+                }
+            }
+            (']' | '}', None) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn convert_yaml(node: &saphyr::MarkedYaml, depth: usize) -> Result<Node, YamlError> {
+    use saphyr::{Scalar, YamlData};
+    let pos = Pos {
+        line: node.span.start.line(),
+        column: node.span.start.col() + 1,
+    };
+    if depth > MAX_YAML_DEPTH {
+        return Err(YamlError {
+            message: format!("nesting deeper than {MAX_YAML_DEPTH} levels: veto refuses such input"),
+            pos,
+        });
+    }
+    let value = match &node.data {
+        YamlData::Value(s) => match s {
+            Scalar::Null => Value::Null,
+            Scalar::Boolean(b) => Value::Bool(*b),
+            Scalar::Integer(i) => Value::Number(i.to_string()),
+            Scalar::FloatingPoint(f) => Value::Number(f.to_string()),
+            Scalar::String(s) => Value::Str(s.to_string()),
+        },
+        YamlData::Representation(raw, _, _) => Value::Str(raw.to_string()),
+        YamlData::Sequence(items) => Value::List(
+            items
+                .iter()
+                .map(|i| convert_yaml(i, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        YamlData::Mapping(map) => {
+            let mut entries = Vec::new();
+            for (k, v) in map.iter() {
+                let key = match &k.data {
+                    YamlData::Value(Scalar::String(s)) => s.to_string(),
+                    YamlData::Value(Scalar::Integer(i)) => i.to_string(),
+                    YamlData::Value(Scalar::Boolean(b)) => b.to_string(),
+                    _ => {
+                        return Err(YamlError {
+                            message: "mapping keys must be plain strings".into(),
+                            pos: Pos {
+                                line: k.span.start.line(),
+                                column: k.span.start.col() + 1,
+                            },
+                        })
+                    }
+                };
+                entries.push((key, convert_yaml(v, depth + 1)?));
+            }
+            Value::Map(entries)
+        }
+        YamlData::Tagged(tag, inner) => {
+            // A tagged scalar's inner node has an empty span; keep the tag's position.
+            let mut inner = convert_yaml(inner, depth + 1)?;
+            inner.pos = pos;
+            return Ok(short_form(&tag.suffix, &tag.handle, inner, pos));
+        }
+        YamlData::Alias(_) => Value::Symbolic("a YAML alias".into()),
+        YamlData::BadValue => {
+            return Err(YamlError {
+                message: "a value that does not fit its tag".into(),
+                pos,
+            })
+        }
+    };
+    Ok(Node::new(value, pos))
+}
+
+/// `!Ref`, `!Sub`, `!GetAtt`… to their long forms.
+fn short_form(suffix: &str, handle: &str, inner: Node, pos: Pos) -> Node {
+    if handle != "!" {
+        return inner;
+    }
+    let name = match suffix {
+        "Ref" => "Ref".to_string(),
+        "Condition" => "Condition".to_string(),
+        other => format!("Fn::{other}"),
+    };
+    let inner = if suffix == "GetAtt" {
+        match &inner.value {
+            Value::Str(s) => {
+                let (a, b) = s.split_once('.').unwrap_or((s, ""));
+                Node::new(
+                    Value::List(vec![
+                        Node::new(Value::Str(a.into()), pos),
+                        Node::new(Value::Str(b.into()), pos),
+                    ]),
+                    pos,
+                )
+            }
+            _ => inner,
+        }
+    } else {
+        inner
+    };
+    Node::new(Value::Map(vec![(name, inner)]), pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_short_forms_and_positions() {
+        let n = from_yaml("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Name: !Ref Param\n    Arn: !GetAtt Key.Arn\n    S: !Sub 'arn:aws:s3:::${B}/*'\n").unwrap();
+        let b = n.get("Resources").unwrap().get("B").unwrap();
+        assert_eq!(b.get("Type").unwrap().as_str(), Some("AWS::S3::Bucket"));
+        let r = b.get("Name").unwrap();
+        assert_eq!(r.get("Ref").unwrap().as_str(), Some("Param"));
+        assert_eq!(r.pos.line, 4);
+        let g = b.get("Arn").unwrap().get("Fn::GetAtt").unwrap();
+        assert_eq!(g.as_list()[1].as_str(), Some("Arn"));
+        assert!(b.get("S").unwrap().get("Fn::Sub").is_some());
+    }
+
+    #[test]
+    fn bad_yaml_is_positioned() {
+        let e = from_yaml("a:\n  b: 1\n c: 2\n").unwrap_err();
+        assert_eq!(e.pos.line, 3);
+        let deep = format!("a: {}", "[".repeat(10_000));
+        assert!(from_yaml(&deep).unwrap_err().message.contains("nesting"));
+    }
+}

@@ -1,0 +1,25 @@
+//! The veto engine: loads policies, CloudFormation templates and Terraform plans,
+//! binds each rule to its targets, and runs structure checks and proofs.
+
+pub mod cfn;
+pub mod doc;
+pub mod input;
+pub mod ruleset;
+pub mod run;
+pub mod targets;
+
+/// A problem loading an input: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub pos: doc::Pos,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(pos: doc::Pos, message: impl Into<String>) -> Self {
+        Problem {
+            pos,
+            message: message.into(),
+        }
+    }
+}
