@@ -372,11 +372,8 @@ impl<'n> Template<'n> {
                 for action in stage.get("Actions").map(Node::as_list).unwrap_or_default() {
                     if let Some(role) = action.get("RoleArn") {
                         match &self.resolve(role).value {
-                            Value::Str(arn) => {
-                                if arn_account(arn).is_some_and(|a| a != own) {
-                                    cross = Value::Bool(true);
-                                }
-                            }
+                            Value::Str(arn) if arn_account(arn).is_some_and(|a| a != own) => cross = Value::Bool(true),
+                            Value::Str(_) => {}
                             _ if cross == Value::Bool(false) => {
                                 cross = Value::Symbolic(format!("{id} action role account"))
                             }
