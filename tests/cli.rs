@@ -369,8 +369,16 @@ fn diff_and_public_report_witnesses() {
 #[test]
 fn lint_bad_input_exits_2_with_positions() {
     let cases: [(&str, &[u8], &str); 4] = [
-        ("truncated.json", b"{\"Version\": \"2012-10-17\", \"Statement\": [", "truncated.json:1:"),
-        ("broken.yaml", b"Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n   Properties: {}\n", "broken.yaml:4:"),
+        (
+            "truncated.json",
+            b"{\"Version\": \"2012-10-17\", \"Statement\": [",
+            "truncated.json:1:",
+        ),
+        (
+            "broken.yaml",
+            b"Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n   Properties: {}\n",
+            "broken.yaml:4:",
+        ),
         ("package.json", b"{\"name\": \"not-a-policy\"}", "package.json:1:1"),
         ("latin1.json", b"{\"Statement\": \"\xe9\"}", "latin1.json:1:16"),
     ];
@@ -397,30 +405,62 @@ fn lint_formats_suppression_and_fail_on() {
     let seed = "rules/fixtures/seed-bucket-policy.json";
     // Warnings alone pass unless --fail-on warning.
     assert_eq!(veto(&["lint", seed], None).status.code(), Some(0));
-    assert_eq!(veto(&["lint", "--fail-on", "warning", seed], None).status.code(), Some(1));
-    let out = veto(&["lint", "--format", "sarif", seed, "rules/fixtures/sse-missing.json"], None);
+    assert_eq!(
+        veto(&["lint", "--fail-on", "warning", seed], None).status.code(),
+        Some(1)
+    );
+    let out = veto(
+        &["lint", "--format", "sarif", seed, "rules/fixtures/sse-missing.json"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert!(rules.iter().any(|r| r["id"] == "CP-S3-TLS-BUCKET" && r["defaultConfiguration"]["level"] == "warning"));
+    assert!(rules
+        .iter()
+        .any(|r| r["id"] == "CP-S3-TLS-BUCKET" && r["defaultConfiguration"]["level"] == "warning"));
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     for r in results {
         assert!(rules.iter().any(|rule| rule["id"] == r["ruleId"]));
-        assert!(r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+                >= 1
+        );
     }
     let json = veto(&["lint", "--format", "json", seed], None);
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let finding = &report["findings"][0];
     assert_eq!(finding["rule"], "CP-S3-TLS-BUCKET");
     assert_eq!(finding["request"]["action"], "s3:ListBucket");
-    assert!(finding["message"].as_str().unwrap().contains("this request is not denied: s3:ListBucket on arn:aws:s3:::codepipeline-us-west-2-89050EXAMPLE"));
+    assert!(finding["message"]
+        .as_str()
+        .unwrap()
+        .contains("this request is not denied: s3:ListBucket on arn:aws:s3:::codepipeline-us-west-2-89050EXAMPLE"));
     // A suppression needs a reason, and silences the rule for matching paths.
-    let config = scratch("veto.toml", b"[[suppress]]\nrule = \"CP-S3-SSE-KMS\"\npath = \"rules/fixtures/sse-*.json\"\nreason = \"migrating\"\n");
-    let out = veto(&["lint", "--config", config.to_str().unwrap(), "rules/fixtures/sse-missing.json"], None);
+    let config = scratch(
+        "veto.toml",
+        b"[[suppress]]\nrule = \"CP-S3-SSE-KMS\"\npath = \"rules/fixtures/sse-*.json\"\nreason = \"migrating\"\n",
+    );
+    let out = veto(
+        &[
+            "lint",
+            "--config",
+            config.to_str().unwrap(),
+            "rules/fixtures/sse-missing.json",
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     let bad = scratch("bad-veto.toml", b"[[suppress]]\nrule = \"CP-S3-SSE-KMS\"\n");
-    assert_eq!(veto(&["lint", "--config", bad.to_str().unwrap(), seed], None).status.code(), Some(2));
+    assert_eq!(
+        veto(&["lint", "--config", bad.to_str().unwrap(), seed], None)
+            .status
+            .code(),
+        Some(2)
+    );
 }
