@@ -5,6 +5,7 @@ pub mod cfn;
 pub mod doc;
 pub mod input;
 pub mod ruleset;
+pub mod suite;
 pub mod run;
 pub mod targets;
 

@@ -6,6 +6,7 @@ mod lint;
 mod prove;
 mod render;
 mod rules;
+mod test;
 mod trace;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,8 @@ enum Command {
     Diff(prove::DiffArgs),
     /// Does a resource policy allow anonymous callers or any account? With witnesses. Exit 1 if so.
     Public(prove::PublicArgs),
+    /// Run rule suites: every case and `expect rule` line is a test.
+    Test(test::TestArgs),
     /// Check the rule pack (or --rules PATH) and list its rules.
     Rules(rules::RulesArgs),
     /// Rewrite .veto files in the canonical layout (--check: only report).
@@ -66,6 +69,7 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint::run_lint(args),
         Command::Eval(args) => eval::run(args),
         Command::Rules(args) => rules::run_rules(args),
+        Command::Test(args) => test::run_test(args),
         Command::Prove(args) => prove::run_prove(args),
         Command::Diff(args) => prove::run_diff(args),
         Command::Public(args) => prove::run_public(args),
