@@ -464,3 +464,55 @@ fn lint_formats_suppression_and_fail_on() {
         Some(2)
     );
 }
+
+#[test]
+fn veto_test_runs_suites_and_reports_failures() {
+    let out = veto(&["test", "rules/"], None);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("test seed bucket policy :: AES256 upload is denied ... ok"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("test result: ok."), "{stdout}");
+
+    let out = veto(&["test", "tests/suites/broken"], None);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("test deliberately broken :: listing over plain HTTP is denied (it is not) ... FAILED"));
+    assert!(stdout.contains("expected ExplicitDeny by \"DenyInsecureConnections\", got ImplicitDeny"));
+    assert!(stdout.contains("statement 1 `DenyInsecureConnections` at tests/suites/broken/seed-bucket-policy.json:17:9: no match on Resource"), "{stdout}");
+    assert!(stdout.contains("test result: FAILED. 1 passed; 1 failed"));
+
+    let out = veto(&["test", "tests/suites/broken", "--filter", "download"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("1 passed; 0 failed; 1 filtered out"));
+
+    let out = veto(&["test", "tests/suites/broken", "--format", "junit"], None);
+    let xml = text(&out.stdout);
+    assert!(
+        xml.starts_with("<?xml") && xml.contains("<testsuite name=\"deliberately broken\" tests=\"2\" failures=\"1\">"),
+        "{xml}"
+    );
+    assert!(xml.contains("<failure message=\"expected ExplicitDeny"), "{xml}");
+
+    // Load errors come first, positioned, and nothing runs.
+    let out = veto(&["test", "tests/suites/bad-load"], None);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stdout_lacks_tests(&out.stdout));
+    for needle in [
+        "tests/suites/bad-load/bad.veto:2:19",
+        "cannot read tests/suites/bad-load/missing-policy.json",
+        "no statement of this suite's policies has Sid `DenyEverythingPlease`",
+        "tests/suites/bad-load/bad.veto:10:29",
+        "the request has no action",
+        "tests/suites/bad-load/bad.veto:14:5",
+    ] {
+        assert!(stderr.contains(needle), "missing `{needle}` in:\n{stderr}");
+    }
+}
+
+fn stdout_lacks_tests(stdout: &[u8]) -> bool {
+    !text(stdout).contains("test ")
+}

@@ -5,8 +5,8 @@ pub mod cfn;
 pub mod doc;
 pub mod input;
 pub mod ruleset;
-pub mod suite;
 pub mod run;
+pub mod suite;
 pub mod targets;
 
 /// A problem loading an input: where, and what.

@@ -102,10 +102,16 @@ pub fn load(name: &str, text: &str, tree: &ast::File) -> Result<Vec<LoadedSuite>
                             }
                             targets.extend(i.targets);
                         }
-                        Loaded::NotOurs(p) => err(path.span, format!("{display}:{}:{}: {}", p.pos.line, p.pos.column, p.message)),
+                        Loaded::NotOurs(p) => err(
+                            path.span,
+                            format!("{display}:{}:{}: {}", p.pos.line, p.pos.column, p.message),
+                        ),
                         Loaded::Failed(ps) => {
                             for p in ps {
-                                err(path.span, format!("{display}:{}:{}: {}", p.pos.line, p.pos.column, p.message));
+                                err(
+                                    path.span,
+                                    format!("{display}:{}:{}: {}", p.pos.line, p.pos.column, p.message),
+                                );
                             }
                         }
                     }
@@ -123,7 +129,10 @@ pub fn load(name: &str, text: &str, tree: &ast::File) -> Result<Vec<LoadedSuite>
                 let policy = match Policy::parse(&content) {
                     Ok(p) => p,
                     Err(e) => {
-                        let first = e.errors().next().map(|d| (pos_of(&content, d.span.start), d.to_string()));
+                        let first = e
+                            .errors()
+                            .next()
+                            .map(|d| (pos_of(&content, d.span.start), d.to_string()));
                         let (p, m) = first.unwrap_or((Pos { line: 1, column: 1 }, e.to_string()));
                         err(path.span, format!("{display}:{}:{}: {m}", p.line, p.column));
                         continue;
@@ -141,18 +150,28 @@ pub fn load(name: &str, text: &str, tree: &ast::File) -> Result<Vec<LoadedSuite>
                     }
                     PolicyKind::Resource => {
                         if let Loaded::Input(i) = input::load(&display, &content) {
-                            targets.extend(i.targets.into_iter().filter(|t| matches!(t, Target::BucketPolicy { .. } | Target::Policy { .. })));
+                            targets.extend(
+                                i.targets
+                                    .into_iter()
+                                    .filter(|t| matches!(t, Target::BucketPolicy { .. } | Target::Policy { .. })),
+                            );
                         }
                         policies.resource = Some(policy.clone());
                         veto_iam::PolicyRef::Resource
                     }
                     PolicyKind::Scp => {
                         policies.scps.push(vec![policy.clone()]);
-                        veto_iam::PolicyRef::Scp { level: policies.scps.len() - 1, index: 0 }
+                        veto_iam::PolicyRef::Scp {
+                            level: policies.scps.len() - 1,
+                            index: 0,
+                        }
                     }
                     PolicyKind::Rcp => {
                         policies.rcps.push(vec![policy.clone()]);
-                        veto_iam::PolicyRef::Rcp { level: policies.rcps.len() - 1, index: 0 }
+                        veto_iam::PolicyRef::Rcp {
+                            level: policies.rcps.len() - 1,
+                            index: 0,
+                        }
                     }
                     PolicyKind::Boundary => {
                         policies.boundary.push(policy.clone());
@@ -166,19 +185,21 @@ pub fn load(name: &str, text: &str, tree: &ast::File) -> Result<Vec<LoadedSuite>
                 sources.push((at, display, content));
             }
         }
-        let sids: Vec<String> =
-            policies.iter().flat_map(|(_, p)| p.statements.iter().filter_map(|s| s.sid.as_ref().map(|s| s.value.clone()))).collect();
+        let sids: Vec<String> = policies
+            .iter()
+            .flat_map(|(_, p)| {
+                p.statements
+                    .iter()
+                    .filter_map(|s| s.sid.as_ref().map(|s| s.value.clone()))
+            })
+            .collect();
         let mut tests = Vec::new();
         for entry in &suite.entries {
             match entry {
                 ast::SuiteEntry::Case(c) => {
                     let r = &c.request;
-                    let Some(action) = &r.action else {
-                        err(r.span, format!("case `{}`: the request has no action", c.name.node));
-                        continue;
-                    };
-                    let Some(resource) = &r.resource else {
-                        err(r.span, format!("case `{}`: the request has no resource", c.name.node));
+                    // A request without action or resource is reported by the static checks.
+                    let (Some(action), Some(resource)) = (&r.action, &r.resource) else {
                         continue;
                     };
                     let mut context = Context::new();
@@ -214,7 +235,10 @@ pub fn load(name: &str, text: &str, tree: &ast::File) -> Result<Vec<LoadedSuite>
                         if !sids.contains(&by.node) {
                             let near = veto_lang::suggest::closest(&by.node, sids.iter().map(String::as_str));
                             let help = near.map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
-                            err(by.span, format!("no statement of this suite's policies has Sid `{}`{help}", by.node));
+                            err(
+                                by.span,
+                                format!("no statement of this suite's policies has Sid `{}`{help}", by.node),
+                            );
                         }
                     }
                     let expect = match c.expect.decision.node {
@@ -234,7 +258,12 @@ pub fn load(name: &str, text: &str, tree: &ast::File) -> Result<Vec<LoadedSuite>
                     });
                 }
                 ast::SuiteEntry::ExpectRule(e) => tests.push(Test {
-                    name: format!("{} :: expect rule {} {}", suite.name.node, e.rule.node, if e.pass { "pass" } else { "fail" }),
+                    name: format!(
+                        "{} :: expect rule {} {}",
+                        suite.name.node,
+                        e.rule.node,
+                        if e.pass { "pass" } else { "fail" }
+                    ),
                     file: name.to_string(),
                     pos: pos_of(text, e.span.start),
                     kind: TestKind::ExpectRule {
@@ -247,7 +276,11 @@ pub fn load(name: &str, text: &str, tree: &ast::File) -> Result<Vec<LoadedSuite>
         }
         suites.push(LoadedSuite {
             name: suite.name.node.clone(),
-            documents: SuiteDocuments { policies, sources, targets },
+            documents: SuiteDocuments {
+                policies,
+                sources,
+                targets,
+            },
             tests,
         });
     }
@@ -266,7 +299,11 @@ pub fn run_test(test: &Test, documents: &SuiteDocuments, rules: &[&ast::Rule]) -
             let explanation = documents.policies.explain(request);
             let got = explanation.outcome.decision;
             let deciding = match explanation.outcome.decider {
-                Decider::Statement { policy, index } => documents.policies.policy(policy).and_then(|p| p.statements.get(index)).map(|s| (policy, s)),
+                Decider::Statement { policy, index } => documents
+                    .policies
+                    .policy(policy)
+                    .and_then(|p| p.statements.get(index))
+                    .map(|s| (policy, s)),
                 _ => None,
             };
             let got_sid = deciding.and_then(|(_, s)| s.sid.as_ref().map(|s| s.value.clone()));
@@ -294,21 +331,37 @@ pub fn run_test(test: &Test, documents: &SuiteDocuments, rules: &[&ast::Rule]) -
             match explanation.outcome.decider {
                 Decider::Statement { policy, index } => {
                     if let Some((_, s)) = deciding {
-                        out.push_str(&format!("decided by {policy} statement {index} at {}\n", locate(policy, s.span.start)));
+                        out.push_str(&format!(
+                            "decided by {policy} statement {index} at {}\n",
+                            locate(policy, s.span.start)
+                        ));
                     }
                 }
-                Decider::RootUser => out.push_str("decided by: the account's root user has full access in its account\n"),
+                Decider::RootUser => {
+                    out.push_str("decided by: the account's root user has full access in its account\n")
+                }
                 Decider::Implicit(reason) => out.push_str(&format!("because: {}\n", reason.describe())),
             }
             out.push_str("trace:\n");
             for t in &explanation.statements {
-                let Some(s) = documents.policies.policy(t.policy).and_then(|p| p.statements.get(t.index)) else { continue };
+                let Some(s) = documents
+                    .policies
+                    .policy(t.policy)
+                    .and_then(|p| p.statements.get(t.index))
+                else {
+                    continue;
+                };
                 let sid = s.sid.as_ref().map(|s| format!(" `{}`", s.value)).unwrap_or_default();
                 let verdict = match t.outcome {
                     veto_iam::StatementOutcome::Matched(_) => "matched".to_string(),
                     veto_iam::StatementOutcome::NotMatched(e) => format!("no match on {e:?}"),
                 };
-                out.push_str(&format!("  {} statement {}{sid} at {}: {verdict}\n", t.policy, t.index, locate(t.policy, s.span.start)));
+                out.push_str(&format!(
+                    "  {} statement {}{sid} at {}: {verdict}\n",
+                    t.policy,
+                    t.index,
+                    locate(t.policy, s.span.start)
+                ));
             }
             Err(out)
         }
@@ -322,9 +375,15 @@ pub fn run_test(test: &Test, documents: &SuiteDocuments, rules: &[&ast::Rule]) -
                 (true, true) | (false, false) => Ok(()),
                 (true, false) => Err(format!(
                     "expected {rule} to pass, but it fails:\n{}",
-                    findings.iter().map(|f| format!("  {}", f.message)).collect::<Vec<_>>().join("\n")
+                    findings
+                        .iter()
+                        .map(|f| format!("  {}", f.message))
+                        .collect::<Vec<_>>()
+                        .join("\n")
                 )),
-                (false, true) => Err(format!("expected {rule} to fail, but it passes on this suite's documents")),
+                (false, true) => Err(format!(
+                    "expected {rule} to fail, but it passes on this suite's documents"
+                )),
             }
         }
     }
@@ -345,7 +404,10 @@ pub fn veto_files(path: &Path) -> Vec<PathBuf> {
         let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         entries.sort();
         for p in entries {
-            let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             if p.is_dir() && !name.starts_with('.') && name != "target" {
                 walk(&p, out);
             } else if name.ends_with(".veto") {
@@ -366,7 +428,9 @@ pub fn veto_files(path: &Path) -> Vec<PathBuf> {
 /// none of them defines a rule).
 pub fn discover(files: Vec<crate::ruleset::SourceFile>) -> Discovery {
     use crate::ruleset::{RuleSet, SourceFile, EMBEDDED};
-    let defines_rules = |f: &SourceFile| veto_lang::parse(0, &f.text).is_ok_and(|t| t.items.iter().any(|i| matches!(i, ast::Item::Rule(_))));
+    let defines_rules = |f: &SourceFile| {
+        veto_lang::parse(0, &f.text).is_ok_and(|t| t.items.iter().any(|i| matches!(i, ast::Item::Rule(_))))
+    };
     let mut all = files;
     if !all.iter().any(defines_rules) {
         all.extend(EMBEDDED.iter().map(|(name, text)| SourceFile {
@@ -395,7 +459,11 @@ pub fn discover(files: Vec<crate::ruleset::SourceFile>) -> Discovery {
                         let mut o = 0;
                         for (i, l) in f.text.split_inclusive('\n').enumerate() {
                             if i + 1 == e.pos.line {
-                                o += l.chars().take(e.pos.column.saturating_sub(1)).map(char::len_utf8).sum::<usize>();
+                                o += l
+                                    .chars()
+                                    .take(e.pos.column.saturating_sub(1))
+                                    .map(char::len_utf8)
+                                    .sum::<usize>();
                                 break;
                             }
                             o += l.len();

@@ -26,7 +26,10 @@ pub struct TestArgs {
 }
 
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 pub fn run_test(args: TestArgs) -> ExitCode {
@@ -53,7 +56,10 @@ pub fn run_test(args: TestArgs) -> ExitCode {
         for e in &discovery.errors {
             eprintln!("{e}");
         }
-        eprintln!("error: {} problem(s) in the suites; no test ran", discovery.errors.len());
+        eprintln!(
+            "error: {} problem(s) in the suites; no test ran",
+            discovery.errors.len()
+        );
         return ExitCode::from(EXIT_INPUT);
     }
     let rules: Vec<&veto_lang::ast::Rule> = discovery.rules.rules().collect();
@@ -87,7 +93,10 @@ pub fn run_test(args: TestArgs) -> ExitCode {
                 println!("\nfailures:\n");
                 for (t, r, _) in &results {
                     if let Err(text) = r {
-                        println!("---- {} ({}:{}:{}) ----\n{text}", t.name, t.file, t.pos.line, t.pos.column);
+                        println!(
+                            "---- {} ({}:{}:{}) ----\n{text}",
+                            t.name, t.file, t.pos.line, t.pos.column
+                        );
                     }
                 }
                 println!("failures:");
@@ -109,9 +118,16 @@ pub fn run_test(args: TestArgs) -> ExitCode {
                 results.len()
             );
             for s in &discovery.suites {
-                let mine: Vec<_> = results.iter().filter(|(t, _, _)| s.tests.iter().any(|x| std::ptr::eq(x, *t))).collect();
+                let mine: Vec<_> = results
+                    .iter()
+                    .filter(|(t, _, _)| s.tests.iter().any(|x| std::ptr::eq(x, *t)))
+                    .collect();
                 let fails = mine.iter().filter(|(_, r, _)| r.is_err()).count();
-                out.push_str(&format!("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\">\n", xml(&s.name), mine.len()));
+                out.push_str(&format!(
+                    "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\">\n",
+                    xml(&s.name),
+                    mine.len()
+                ));
                 for (t, r, time) in mine {
                     let case = t.name.split(" :: ").nth(1).unwrap_or(&t.name);
                     out.push_str(&format!(
@@ -126,7 +142,11 @@ pub fn run_test(args: TestArgs) -> ExitCode {
                         Ok(()) => out.push_str("/>\n"),
                         Err(text) => {
                             let first = text.lines().next().unwrap_or("");
-                            out.push_str(&format!(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n", xml(first), xml(text)));
+                            out.push_str(&format!(
+                                ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+                                xml(first),
+                                xml(text)
+                            ));
                         }
                     }
                 }

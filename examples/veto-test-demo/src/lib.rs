@@ -1,0 +1,1 @@
+//! Nothing to build: this crate exists for its tests.
