@@ -30,7 +30,7 @@ pub struct Test {
 #[derive(Debug, Clone)]
 pub enum TestKind {
     Case {
-        request: Request,
+        request: Box<Request>,
         expect: Decision,
         by: Option<String>,
     },
@@ -251,7 +251,7 @@ pub fn load(name: &str, text: &str, tree: &ast::File) -> Result<Vec<LoadedSuite>
                         file: name.to_string(),
                         pos: pos_of(text, c.name.span.start),
                         kind: TestKind::Case {
-                            request,
+                            request: Box::new(request),
                             expect,
                             by: c.expect.by.as_ref().map(|b| b.node.clone()),
                         },

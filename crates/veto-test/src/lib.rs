@@ -3,9 +3,10 @@
 //! **Suites as tests.** In `tests/policies.rs`, with `harness = false` for that
 //! test in `Cargo.toml`:
 //!
-//! ```no_run
+//! ```text
+//! // tests/policies.rs
 //! fn main() {
-//!     veto_test::main("policies/")
+//!     veto_test::main(concat!(env!("CARGO_MANIFEST_DIR"), "/policies"))
 //! }
 //! ```
 //!
