@@ -7,5 +7,14 @@ seconds=${2:-30}
 cd "$(dirname "$0")"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 mkdir -p "corpus/$target"
-if [ -d "seeds/$target" ]; then cp -n seeds/"$target"/* "corpus/$target/" 2>/dev/null || true; fi
-exec cargo fuzz run -s none "$target" "corpus/$target" -- -max_total_time="$seconds"
+# Seed corpora: the repository's own inputs.
+case "$target" in
+  rules_lang|fmt_roundtrip) seeds=(../rules ../crates/veto-lang/tests/fixtures ../tests/suites) ;;
+  policy_json) seeds=(../examples ../rules/fixtures) ;;
+  loaders) seeds=(../rules/fixtures) ;;
+  *) seeds=() ;;
+esac
+for s in "${seeds[@]}"; do
+  find "$s" -type f \( -name '*.veto' -o -name '*.json' -o -name '*.yaml' \) -exec cp -n {} "corpus/$target/" \; 2>/dev/null || true
+done
+exec cargo fuzz run -s none "$target" "corpus/$target" -- -max_total_time="$seconds" -dict=dict/iam.dict -print_final_stats=1

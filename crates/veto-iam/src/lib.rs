@@ -22,6 +22,7 @@ pub mod batch;
 pub mod condition;
 pub mod diagnostic;
 pub mod evaluate;
+pub mod generate;
 pub mod json;
 pub mod operator;
 pub mod policy;

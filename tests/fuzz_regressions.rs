@@ -1,0 +1,68 @@
+//! Inputs the fuzzers found, replayed through the laws of their targets.
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::Path;
+use veto_check::input::{load, Loaded};
+
+fn loaders(bytes: &[u8]) -> Result<(), Failed> {
+    // The fuzz target reads a bool from the first byte, then the rest.
+    let (yaml, rest) = (
+        bytes.first().is_some_and(|b| b & 1 == 1),
+        bytes.get(1..).unwrap_or_default(),
+    );
+    for text in [std::str::from_utf8(bytes).ok(), std::str::from_utf8(rest).ok()]
+        .into_iter()
+        .flatten()
+    {
+        let lines = text.matches(['\n', '\r']).count() + 2;
+        for name in [
+            if yaml { "input.yaml" } else { "input.json" },
+            "input.yaml",
+            "input.json",
+        ] {
+            match load(name, text) {
+                Loaded::Failed(problems) if problems.is_empty() => return Err("a failed load without a problem".into()),
+                Loaded::Failed(problems) => {
+                    if let Some(p) = problems.iter().find(|p| p.pos.line > lines || p.pos.line == 0) {
+                        return Err(format!("{p:?} lies outside the input").into());
+                    }
+                }
+                Loaded::NotOurs(_) | Loaded::Input(_) => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn lang(bytes: &[u8]) -> Result<(), Failed> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(());
+    };
+    if let Err(d) = veto_lang::parse(0, text) {
+        if d.span.end > text.len() {
+            return Err(format!("{d:?} lies outside the input").into());
+        }
+    }
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    let mut trials = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    for path in files.into_iter().filter(|p| p.extension().is_some_and(|x| x == "bin")) {
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(&path).unwrap();
+        let check: fn(&[u8]) -> Result<(), Failed> = match name.split('-').next() {
+            Some("loaders") => loaders,
+            _ => lang,
+        };
+        trials.push(Trial::test(name, move || check(&bytes)));
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
