@@ -516,3 +516,34 @@ fn veto_test_runs_suites_and_reports_failures() {
 fn stdout_lacks_tests(stdout: &[u8]) -> bool {
     !text(stdout).contains("test ")
 }
+
+#[test]
+fn prove_a_rule_of_the_pack() {
+    let out = veto(
+        &[
+            "prove",
+            "--resource-policy",
+            "examples/seed-bucket-policy.json",
+            "--rule",
+            "CP-S3-TLS-BUCKET",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("this request is not denied: s3:ListBucket"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = veto(
+        &[
+            "prove",
+            "--resource-policy",
+            "examples/seed-bucket-policy.json",
+            "--rule",
+            "CP-S3-SSE-KMS",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -81,16 +81,93 @@ pub struct ProveArgs {
     #[arg(long, value_name = "FILE")]
     resource_policy: Option<PathBuf>,
     /// The property, as JSON: {"quantifier": "every"|"some", "request": {…}, "decision": […]}.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "rule")]
     property: Option<PathBuf>,
+    /// Or a rule of the pack (or of --rules) to prove about --resource-policy.
+    #[arg(long, value_name = "ID")]
+    rule: Option<String>,
+    /// Rule files to take --rule from instead of the embedded pack.
+    #[arg(long = "rules", value_name = "PATH")]
+    rules: Vec<String>,
+}
+
+/// `veto prove --rule ID`: the rule's checks about the resource policy, as `veto lint` runs them.
+fn run_rule(args: &ProveArgs, id: &str) -> ExitCode {
+    let Some(path) = &args.resource_policy else {
+        eprintln!("error: `veto prove --rule` needs --resource-policy FILE");
+        return ExitCode::from(EXIT_INPUT);
+    };
+    let files = match crate::rules::read_rule_files(&args.rules) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let set = veto_check::ruleset::RuleSet::load(files);
+    if set.has_errors() {
+        eprint!("{}", set.render_diagnostics());
+        return ExitCode::from(EXIT_INPUT);
+    }
+    let Some(rule) = set.rules().find(|r| r.id.node == id) else {
+        let ids: Vec<&str> = set.rules().map(|r| r.id.node.as_str()).collect();
+        let near = veto_lang::suggest::closest(id, ids.iter().copied())
+            .map(|n| format!(" (did you mean {n}?)"))
+            .unwrap_or_default();
+        eprintln!("error: no rule `{id}`{near}");
+        return ExitCode::from(EXIT_INPUT);
+    };
+    let name = path.display().to_string();
+    let text = match read_text(&name) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let targets = match veto_check::input::load(&name, &text) {
+        veto_check::input::Loaded::Input(i) => i.targets,
+        veto_check::input::Loaded::NotOurs(p) => {
+            eprintln!("error: {name}:{}:{}: {}", p.pos.line, p.pos.column, p.message);
+            return ExitCode::from(EXIT_INPUT);
+        }
+        veto_check::input::Loaded::Failed(ps) => {
+            for p in ps {
+                eprintln!("error: {name}:{}:{}: {}", p.pos.line, p.pos.column, p.message);
+            }
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let findings = veto_check::run::check(&[rule], &targets);
+    if findings.is_empty() {
+        println!(
+            "holds: {} ({})",
+            rule.id.node,
+            rule.title().map_or("", |t| t.node.as_str())
+        );
+        return ExitCode::SUCCESS;
+    }
+    for f in &findings {
+        println!(
+            "fails: {} at {name}:{}:{}: {}",
+            f.rule, f.pos.line, f.pos.column, f.message
+        );
+        if let Some(r) = &f.request {
+            println!("replay:  {}", request_json(r));
+        }
+    }
+    ExitCode::from(1)
 }
 
 pub fn run_prove(args: ProveArgs) -> ExitCode {
     if let Some(path) = &args.batch {
         return run_batch(path);
     }
+    if let Some(id) = &args.rule {
+        return run_rule(&args, id);
+    }
     let Some(property_path) = &args.property else {
-        eprintln!("error: `veto prove` needs --property FILE (a JSON property) or --batch FILE");
+        eprintln!("error: `veto prove` needs --property FILE (a JSON property), --rule ID, or --batch FILE");
         return ExitCode::from(EXIT_INPUT);
     };
     let mut set = PolicySet::default();
