@@ -474,7 +474,7 @@ pub fn discover(files: Vec<crate::ruleset::SourceFile>) -> Discovery {
                         &e.file,
                         &f.text,
                         0,
-                        true,
+                        veto_lang::diagnostic::SnippetLevel::Error,
                         None,
                         &e.message,
                         ast::Span::new(offset, offset + 1),

@@ -180,12 +180,18 @@ fn render(
     message: &str,
     help: Option<&str>,
 ) -> String {
+    use veto_lang::diagnostic::SnippetLevel;
     let at = offset(text, pos).min(text.len());
+    let level = if is_error {
+        SnippetLevel::Error
+    } else {
+        SnippetLevel::Warning
+    };
     veto_lang::diagnostic::render_snippet(
         path,
         text,
         0,
-        is_error,
+        level,
         id,
         message,
         veto_lang::ast::Span::new(at, at + 1),

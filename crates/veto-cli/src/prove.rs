@@ -32,31 +32,6 @@ pub fn request_json(r: &Request) -> Value {
     })
 }
 
-/// The request in words: "s3:ListBucket on arn:aws:s3:::b by anonymous with aws:SecureTransport=false".
-pub fn request_words(r: &Request) -> String {
-    let context: Vec<String> = r
-        .context()
-        .iter()
-        .filter(|(k, _)| !k.eq_ignore_ascii_case("aws:CurrentTime") && !k.eq_ignore_ascii_case("aws:EpochTime"))
-        .map(|(k, v)| match v {
-            ContextValue::Single(s) => format!("{k}={s}"),
-            ContextValue::Multi(items) => format!("{k}=[{}]", items.join(", ")),
-        })
-        .collect();
-    let with = if context.is_empty() {
-        String::new()
-    } else {
-        format!(" with {}", context.join(", "))
-    };
-    format!(
-        "{} on {} by {} (resource account {}){with}",
-        r.action(),
-        r.resource(),
-        r.caller().to_text(),
-        r.resource_account().unwrap_or("?")
-    )
-}
-
 fn answer_json(id: Value, a: &Answer) -> Value {
     let mut out = json!({"id": id, "result": a.verdict.as_str()});
     if let Some(r) = &a.request {
@@ -221,7 +196,7 @@ pub fn run_prove(args: ProveArgs) -> ExitCode {
     let answer = veto_prove::prove(&set, &property, &Limits::default());
     println!("{}: {}", answer.verdict.as_str(), answer.reason);
     if let Some(r) = &answer.request {
-        println!("request: {}", request_words(r));
+        println!("request: {}", veto_check::run::words(r));
         println!("replay:  {}", request_json(r));
         let sources: Vec<Source> = files.iter().map(|(_, name, text)| Source::new(name, text)).collect();
         if !sources.is_empty() {
@@ -396,7 +371,7 @@ fn report_witnesses(answer: &Answer, format: crate::OutputFormat, what: &str) ->
             Verdict::Holds => {
                 println!("{what}: {}", answer.reason);
                 for w in &answer.witnesses {
-                    println!("  allowed: {}", request_words(w));
+                    println!("  allowed: {}", veto_check::run::words(w));
                 }
             }
         },

@@ -81,6 +81,14 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
     i.min(text.len())
 }
 
+/// How a rendered message is headed: `error`, `warning` or `note`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnippetLevel {
+    Error,
+    Warning,
+    Note,
+}
+
 /// Renders a message with the source lines under `span` and a caret, rustc-style.
 /// `line_offset` is added to line numbers (for text that is one line of a larger file).
 #[allow(clippy::too_many_arguments)]
@@ -88,14 +96,18 @@ pub fn render_snippet(
     name: &str,
     text: &str,
     line_offset: usize,
-    is_error: bool,
+    level: SnippetLevel,
     id: Option<&str>,
     message: &str,
     span: Span,
     label: &str,
     help: Option<&str>,
 ) -> String {
-    let level = if is_error { Level::Error } else { Level::Warning };
+    let level = match level {
+        SnippetLevel::Error => Level::Error,
+        SnippetLevel::Warning => Level::Warning,
+        SnippetLevel::Note => Level::Note,
+    };
     // Cut the snippet down to the lines the span covers (at most five), so a huge
     // file costs nothing to render.
     // A span at the very end, after the last line break, points at the last line's end.
@@ -135,11 +147,16 @@ pub fn render_snippet(
 
 /// Renders a language diagnostic against its file.
 pub fn render(d: &Diagnostic, name: &str, text: &str) -> String {
+    let level = if d.is_error() {
+        SnippetLevel::Error
+    } else {
+        SnippetLevel::Warning
+    };
     render_snippet(
         name,
         text,
         0,
-        d.is_error(),
+        level,
         None,
         &d.message,
         d.span,
