@@ -281,6 +281,7 @@ impl<'n> Template<'n> {
 
         // Bucket policies, by the bucket they protect.
         let mut policies: Vec<(Option<String>, String, Policy, Node)> = Vec::new();
+        let mut undecided: Vec<(Option<String>, String, String, Node)> = Vec::new();
         for (id, r) in of_type("AWS::S3::BucketPolicy") {
             let props = r.get("Properties");
             let (Some(bucket), Some(document)) = (
@@ -309,6 +310,17 @@ impl<'n> Template<'n> {
                         },
                     ));
                 }
+                // A document shaped by what only deployment decides (`Fn::If`, an imported
+                // value) is not wrong, just not known: its rules cannot be decided.
+                Err(e) if contains_symbolic(&resolved) => undecided.push((
+                    bucket_id,
+                    name.unwrap_or_else(|| stand_in("bucket", id)),
+                    format!("{id}.PolicyDocument depends on values the template does not fix ({e})"),
+                    Node {
+                        pos: document.pos,
+                        ..resolved
+                    },
+                )),
                 Err(e) => problems.push(Problem::new(document.pos, format!("{id}.PolicyDocument: {e}"))),
             }
         }
@@ -404,6 +416,15 @@ impl<'n> Template<'n> {
             }
             out.push(Target::Policy { policy, node });
         }
+        for (bucket_id, name, reason, node) in undecided {
+            if pipelines == 0 || artifact_buckets.iter().flatten().any(|b| Some(b) == bucket_id.as_ref()) {
+                out.push(Target::UndecidedPolicy {
+                    bucket_arn: format!("arn:aws:s3:::{name}"),
+                    reason,
+                    node,
+                });
+            }
+        }
         // Keys used for S3 default encryption.
         for (_, r) in of_type("AWS::S3::Bucket") {
             let rules = r
@@ -444,6 +465,15 @@ impl<'n> Template<'n> {
             }
         }
         out
+    }
+}
+
+fn contains_symbolic(node: &Node) -> bool {
+    match &node.value {
+        Value::Symbolic(_) => true,
+        Value::List(items) => items.iter().any(contains_symbolic),
+        Value::Map(entries) => entries.iter().any(|(_, v)| contains_symbolic(v)),
+        _ => false,
     }
 }
 

@@ -294,6 +294,9 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
     let _ = binding;
     let policy = match target {
         Target::BucketPolicy { policy, .. } | Target::Policy { policy, .. } => policy,
+        Target::UndecidedPolicy { reason, .. } => {
+            return Some((target.pos(), format!("could not be decided: {reason}"), None))
+        }
         _ => {
             return Some((
                 target.pos(),

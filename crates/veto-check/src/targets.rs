@@ -18,6 +18,13 @@ pub enum Target {
         /// The policy document's tree and position.
         node: Node,
     },
+    /// A bucket policy whose document depends on values the template does not
+    /// fix: bucket-policy rules report that they could not be decided.
+    UndecidedPolicy {
+        bucket_arn: String,
+        reason: String,
+        node: Node,
+    },
     /// Any IAM policy.
     Policy { policy: Policy, node: Node },
     /// A CloudFormation resource (Terraform resources are mapped to their
@@ -37,7 +44,7 @@ pub enum Target {
 impl Target {
     pub fn kind(&self) -> &'static str {
         match self {
-            Target::BucketPolicy { .. } => "bucket_policy",
+            Target::BucketPolicy { .. } | Target::UndecidedPolicy { .. } => "bucket_policy",
             Target::Policy { .. } => "policy",
             Target::Resource { .. } => "resource",
             Target::Pipeline { .. } => "pipeline",
@@ -48,6 +55,7 @@ impl Target {
     pub fn node(&self) -> &Node {
         match self {
             Target::BucketPolicy { node, .. }
+            | Target::UndecidedPolicy { node, .. }
             | Target::Policy { node, .. }
             | Target::Resource { node, .. }
             | Target::Pipeline { node, .. }
@@ -62,7 +70,7 @@ impl Target {
     /// A short name for messages: the bucket, or the logical ID.
     pub fn name(&self) -> String {
         match self {
-            Target::BucketPolicy { bucket_arn, .. } => bucket_arn.clone(),
+            Target::BucketPolicy { bucket_arn, .. } | Target::UndecidedPolicy { bucket_arn, .. } => bucket_arn.clone(),
             Target::Policy { .. } => "the policy".into(),
             Target::Resource { logical_id, .. }
             | Target::Pipeline { logical_id, .. }
