@@ -608,6 +608,12 @@ case(G, "assume-role-trust-names-user", ALLOW, "§4.3; a trust policy has no Res
 trust_acct = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ROOT}, "Action": "sts:AssumeRole"}]}
 case(G, "assume-role-trust-account-identity", ALLOW, "§4.3", request("sts:AssumeRole", ROLE_T), resource_policy=trust_acct, identity_policies=[ALLOW_ALL])
 case(G, "assume-role-trust-account-no-identity", IDENY, "§4.3", request("sts:AssumeRole", ROLE_T), resource_policy=trust_acct)
+LOCKOUT = policy(stmt("Deny", "s3:*", ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], "*"))
+case(G, "owner-root-can-put-bucket-policy", ALLOW, "§4.5 the bucket owner's root can always PutBucketPolicy, even against a denying bucket policy", request("s3:PutBucketPolicy", BUCKET, ROOT), resource_policy=LOCKOUT)
+case(G, "owner-root-can-delete-bucket-policy", ALLOW, "§4.5 (S3 docs: Get/Put/DeleteBucketPolicy)", request("s3:DeleteBucketPolicy", BUCKET, ROOT), resource_policy=LOCKOUT)
+case(G, "owner-root-other-action-denied", XDENY, "§4.5 only the bucket-policy actions escape", request("s3:GetObject", OBJ, ROOT), resource_policy=LOCKOUT)
+case(G, "other-account-root-denied", XDENY, "§4.5 only the owner's root", request("s3:PutBucketPolicy", BUCKET, f"arn:aws:iam::{B}:root", resource_account=A), resource_policy=LOCKOUT)
+case(G, "owner-root-scp-deny-still-applies", XDENY, "§4.2 the exemption is from the bucket policy only", request("s3:PutBucketPolicy", BUCKET, ROOT), resource_policy=LOCKOUT, scps=[[policy(stmt(), stmt("Deny", "s3:PutBucketPolicy"))]])
 case(G, "resource-grant-needs-matching-action", IDENY, "§4.3", request("s3:PutObject"), resource_policy=policy(stmt("Allow", "s3:GetObject", "*", {"AWS": USER})))
 
 # ---------------------------------------------------------------- §5.8 the seed policy

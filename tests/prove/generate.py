@@ -41,6 +41,15 @@ case("seed/any-upload-any-header-fails", "fails", "an aws:kms upload over TLS is
 case("seed/other-bucket-not-denied", "fails", "the policy names only its own bucket",
      prop("every", ["ExplicitDeny"], Action="s3:PutObject", Resource="arn:aws:s3:::other/*"), resource_policy=SEED)
 
+LOCKOUT = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}]}
+case("owner-root/bucket-policy-escapes-deny", "fails", "§4.5 the owner's root can always manage the bucket policy",
+     prop("every", ["ExplicitDeny"], Resource="arn:aws:s3:::b"), resource_policy=LOCKOUT)
+case("owner-root/other-services-naming-the-bucket", "fails", "NotAction also admits other services' actions on the bucket ARN (ssm:SendCommand takes an S3 bucket), which s3:* does not deny",
+     prop("every", ["ExplicitDeny"], NotAction=["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"], Resource="arn:aws:s3:::b"), resource_policy=LOCKOUT)
+
+case("owner-root/other-s3-bucket-actions-denied", "holds", "§4.5 only Get/Put/DeleteBucketPolicy escape",
+     prop("every", ["ExplicitDeny"], Action=["s3:ListBucket", "s3:GetBucketLocation", "s3:PutBucketAcl", "s3:DeleteBucket"], Resource="arn:aws:s3:::b"), resource_policy=LOCKOUT)
+
 # Identity policies and principals.
 ROLE = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
 case("identity/allow-some-get", "holds", "§4.3 identity allow, same account",

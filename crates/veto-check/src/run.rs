@@ -244,6 +244,9 @@ pub fn property_json(set: &ast::RequestSet, every: bool, root: &Node) -> Result<
             Constraint::Action(v) => {
                 request.insert("Action".into(), values_json(&v.node, root)?.into());
             }
+            Constraint::NotAction(v) => {
+                request.insert("NotAction".into(), values_json(&v.node, root)?.into());
+            }
             Constraint::Resource(v) => {
                 request.insert("Resource".into(), values_json(&v.node, root)?.into());
             }
@@ -279,6 +282,38 @@ pub fn property_json(set: &ast::RequestSet, every: bool, root: &Node) -> Result<
     }
     if !conditions.is_empty() {
         request.insert("Condition".into(), conditions.into());
+    }
+    // IAM has no statement with both Action and NotAction: list the catalog's
+    // actions the one admits and the other does not.
+    if let (Some(include), Some(exclude)) = (request.get("Action").cloned(), request.get("NotAction").cloned()) {
+        let patterns = |v: &serde_json::Value| -> Vec<veto_iam::policy::ActionMatcher> {
+            let text = serde_json::json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": v, "Resource": "*"}}).to_string();
+            veto_iam::Policy::parse(&text)
+                .map(|p| {
+                    p.statements[0]
+                        .action
+                        .patterns
+                        .iter()
+                        .map(|a| a.matcher.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (include, exclude) = (patterns(&include), patterns(&exclude));
+        let actions: Vec<serde_json::Value> = veto_catalog::catalog()
+            .actions()
+            .filter_map(|(s, a)| {
+                let (prefix, name) = (s.prefix.to_ascii_lowercase(), a.name.to_ascii_lowercase());
+                let parts = (prefix.as_str(), name.as_str());
+                (include.iter().any(|m| m.matches(parts)) && !exclude.iter().any(|m| m.matches(parts)))
+                    .then(|| format!("{}:{}", s.prefix, a.name).into())
+            })
+            .collect();
+        if actions.is_empty() {
+            return Err("no catalog action is left once `action not` is taken out of `action`".into());
+        }
+        request.insert("Action".into(), actions.into());
+        request.remove("NotAction");
     }
     let decisions: &[&str] = if every {
         &["ExplicitDeny"]

@@ -123,6 +123,17 @@ impl ImplicitReason {
     }
 }
 
+/// The bucket owner's root user calling Get/Put/DeleteBucketPolicy on its bucket.
+fn owner_root_on_bucket_policy(request: &Request) -> bool {
+    let (service, name) = request.action_parts_lower();
+    matches!(request.caller(), Caller::Root { .. })
+        && request.is_same_account()
+        && service == "s3"
+        && matches!(name, "getbucketpolicy" | "putbucketpolicy" | "deletebucketpolicy")
+        && request.resource().starts_with("arn:aws:s3:::")
+        && !request.resource()["arn:aws:s3:::".len()..].contains('/')
+}
+
 /// A decision and what decided it. Copy, and computed without allocating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Outcome {
@@ -355,7 +366,11 @@ impl PolicySet {
                 }
             }
         }
+        // The bucket owner's root user can always read, replace and delete the bucket
+        // policy, whatever the bucket policy says (spec §4.5): its denies do not bite there.
+        let owner_fixing_policy = owner_root_on_bucket_policy(request);
         let resource_allow = match &self.resource {
+            Some(p) if owner_fixing_policy => scan(p, PolicyRef::Resource, request, has_boundary, observer).allow,
             Some(p) => {
                 note(
                     scan(p, PolicyRef::Resource, request, has_boundary, observer),

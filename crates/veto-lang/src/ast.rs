@@ -161,6 +161,8 @@ pub struct RequestSet {
 pub enum Constraint {
     Principal(Spanned<ValueList>),
     Action(Spanned<ValueList>),
+    /// `action not […]`: every action but these.
+    NotAction(Spanned<ValueList>),
     Resource(Spanned<ValueList>),
     When(When),
 }
@@ -168,7 +170,9 @@ pub enum Constraint {
 impl Constraint {
     pub fn span(&self) -> Span {
         match self {
-            Constraint::Principal(v) | Constraint::Action(v) | Constraint::Resource(v) => v.span,
+            Constraint::Principal(v) | Constraint::Action(v) | Constraint::NotAction(v) | Constraint::Resource(v) => {
+                v.span
+            }
             Constraint::When(w) => w.span,
         }
     }

@@ -289,7 +289,7 @@ impl Checker<'_> {
                         self.principal(text, span);
                     }
                 }
-                Constraint::Action(list) => {
+                Constraint::Action(list) | Constraint::NotAction(list) => {
                     self.values(&list.node, binding);
                     for (text, span) in Self::each_literal(list) {
                         self.action(text, span);

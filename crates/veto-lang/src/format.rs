@@ -239,6 +239,7 @@ impl Printer<'_> {
             let text = match c {
                 Constraint::Principal(v) => format!("principal {}", value_list(&v.node)),
                 Constraint::Action(v) => format!("action {}", value_list(&v.node)),
+                Constraint::NotAction(v) => format!("action not {}", value_list(&v.node)),
                 Constraint::Resource(v) => format!("resource {}", value_list(&v.node)),
                 Constraint::When(w) => {
                     let test = match &w.test {

@@ -98,7 +98,7 @@ fn describe(grammar_rule: Rule) -> Option<&'static str> {
         Rule::ident => "a name",
         Rule::constraints => "`{`",
         Rule::principal_c | Rule::req_principal => "`principal`",
-        Rule::action_c | Rule::req_action => "`action`",
+        Rule::action_c | Rule::not_action_c | Rule::req_action => "`action`",
         Rule::resource_c | Rule::req_resource => "`resource`",
         Rule::when_c => "`when`",
         Rule::req_account => "`resource_account`",
@@ -389,6 +389,12 @@ fn request_set(pair: Pair<Rule>) -> RequestSet {
             match c.as_rule() {
                 Rule::principal_c => constraints.push(Constraint::Principal(value_list_of(c, csp))),
                 Rule::action_c => constraints.push(Constraint::Action(value_list_of(c, csp))),
+                Rule::not_action_c => {
+                    let list = c.into_inner().find(|p| p.as_rule() == Rule::value_list);
+                    constraints.push(Constraint::NotAction(
+                        list.map(value_list).unwrap_or_else(|| Spanned::new(empty_list(), csp)),
+                    ))
+                }
                 Rule::resource_c => constraints.push(Constraint::Resource(value_list_of(c, csp))),
                 Rule::when_c => {
                     let mut parts = c.into_inner();

@@ -119,6 +119,7 @@ fn constraint() -> impl Strategy<Value = Constraint> {
     prop_oneof![
         value_list().prop_map(|v| Constraint::Principal(sp(v))),
         value_list().prop_map(|v| Constraint::Action(sp(v))),
+        value_list().prop_map(|v| Constraint::NotAction(sp(v))),
         value_list().prop_map(|v| Constraint::Resource(sp(v))),
         (
             text(),

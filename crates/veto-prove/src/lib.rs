@@ -741,7 +741,13 @@ impl<'a> Prover<'a> {
                 resource_cache.insert(formats.clone(), classes);
             }
             let classes = &resource_cache[&formats];
-            let assumes = lower_prefix == "sts" && lower_name.starts_with("assumerole");
+            // Actions the evaluator treats specially get classes of their own.
+            let assumes = (lower_prefix == "sts" && lower_name.starts_with("assumerole"))
+                || (lower_prefix == "s3"
+                    && matches!(
+                        lower_name.as_str(),
+                        "getbucketpolicy" | "putbucketpolicy" | "deletebucketpolicy"
+                    ));
             let keys: Vec<bool> = mentioned
                 .iter()
                 .map(|k| self.catalog.key_applies(service, action, k))
