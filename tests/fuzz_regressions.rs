@@ -46,6 +46,25 @@ fn lang(bytes: &[u8]) -> Result<(), Failed> {
     Ok(())
 }
 
+fn fmt_roundtrip(bytes: &[u8]) -> Result<(), Failed> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(());
+    };
+    let Ok(tree) = veto_lang::parse(0, text) else {
+        return Ok(());
+    };
+    let once = veto_lang::format::format(&tree, text);
+    let again = veto_lang::parse(0, &once).map_err(|d| format!("formatted text does not parse: {}", d.message))?;
+    if again != tree {
+        return Err(format!("formatting changed the tree:\n{once}").into());
+    }
+    let twice = veto_lang::format::format(&again, &once);
+    if twice != once {
+        return Err(format!("formatting is not idempotent:\n{once}\n---\n{twice}").into());
+    }
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
@@ -60,6 +79,7 @@ fn main() {
         let bytes = std::fs::read(&path).unwrap();
         let check: fn(&[u8]) -> Result<(), Failed> = match name.split('-').next() {
             Some("loaders") => loaders,
+            Some("fmt_roundtrip") => fmt_roundtrip,
             _ => lang,
         };
         trials.push(Trial::test(name, move || check(&bytes)));

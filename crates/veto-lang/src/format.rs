@@ -108,6 +108,25 @@ impl Printer<'_> {
         }
     }
 
+    /// Appends to their lines the trailing comments that come before `pos`, so a
+    /// blank line printed next does not separate them from their code.
+    fn trailing_before(&mut self, pos: usize) {
+        while let Some(c) = self.comments.get(self.next_comment) {
+            if c.start >= pos || !c.trailing {
+                break;
+            }
+            let c = c.clone();
+            match self.lines.last_mut() {
+                Some(last) if !last.trim().is_empty() && !last.trim_start().starts_with("//") => {
+                    last.push(' ');
+                    last.push_str(&c.text);
+                    self.next_comment += 1;
+                }
+                _ => break,
+            }
+        }
+    }
+
     /// Emits the comments that start before `pos`.
     fn comments_before(&mut self, pos: usize) {
         while let Some(c) = self.comments.get(self.next_comment) {
@@ -154,6 +173,7 @@ impl Printer<'_> {
 
     fn file(&mut self, file: &File) {
         for (i, item) in file.items.iter().enumerate() {
+            self.trailing_before(item.span().start);
             if i > 0 {
                 self.blank();
             }
@@ -177,6 +197,7 @@ impl Printer<'_> {
         let mut previous_end: Option<usize> = None;
         for entry in &rule.entries {
             let span = entry.span();
+            self.trailing_before(span.start);
             if let Some(end) = previous_end {
                 if self.blank_between(end, span.start) {
                     self.blank();
@@ -262,6 +283,7 @@ impl Printer<'_> {
         for entry in &suite.entries {
             let span = entry.span();
             let is_case = matches!(entry, SuiteEntry::Case(_));
+            self.trailing_before(span.start);
             if let Some((end, was_case)) = previous {
                 // Cases always stand apart; other entries keep the source's blank lines.
                 if is_case || was_case || self.blank_between(end, span.start) {

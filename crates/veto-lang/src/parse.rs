@@ -287,9 +287,40 @@ fn unterminated_string(text: &str, pos: usize) -> Option<usize> {
         .filter(|&o| o >= pos.saturating_sub(1) || o <= pos)
 }
 
+/// A pair's span without the trailing whitespace and comments pest may include
+/// after a repetition or an optional part.
 fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.start() + pair.as_str().trim_end().len())
+    Span::new(s.start(), s.start() + code_end(pair.as_str()))
+}
+
+/// The length of `text` up to its last character of code (not space, not comment).
+fn code_end(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut end) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+                end = i;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            _ => {
+                i += 1;
+                end = i;
+            }
+        }
+    }
+    end
 }
 
 fn spanned_str(pair: Pair<Rule>) -> Spanned<String> {
