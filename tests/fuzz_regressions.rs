@@ -65,6 +65,20 @@ fn fmt_roundtrip(bytes: &[u8]) -> Result<(), Failed> {
     Ok(())
 }
 
+fn wildcard(bytes: &[u8]) -> Result<(), Failed> {
+    use arbitrary::{Arbitrary, Unstructured};
+    use veto_iam::wildcard::{compile_glob, matches, naive_matches, Pattern};
+    let Ok((pattern, input)) = <(&str, &str)>::arbitrary_take_rest(Unstructured::new(bytes)) else {
+        return Ok(());
+    };
+    let atoms = compile_glob(pattern);
+    let expected = naive_matches(pattern, input);
+    if matches(&atoms, input, false) != expected || Pattern::new(atoms).matches(input, false) != expected {
+        return Err(format!("matchers disagree on {pattern:?} {input:?}").into());
+    }
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
@@ -80,6 +94,7 @@ fn main() {
         let check: fn(&[u8]) -> Result<(), Failed> = match name.split('-').next() {
             Some("loaders") => loaders,
             Some("fmt_roundtrip") => fmt_roundtrip,
+            Some("wildcard") => wildcard,
             _ => lang,
         };
         trials.push(Trial::test(name, move || check(&bytes)));

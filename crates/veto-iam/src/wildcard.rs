@@ -209,19 +209,26 @@ fn utf8_len(lead: u8) -> usize {
     }
 }
 
-/// A plain recursive matcher over characters: the reference the fast one is tested against.
+/// A plain dynamic-programming matcher over characters: the reference the fast
+/// one is tested against (a different algorithm, O(pattern × input) too).
 pub fn naive_matches(pattern: &str, input: &str) -> bool {
-    fn go(p: &[char], s: &[char]) -> bool {
-        match p.first() {
-            None => s.is_empty(),
-            Some('*') => (0..=s.len()).any(|k| go(&p[1..], &s[k..])),
-            Some('?') => !s.is_empty() && go(&p[1..], &s[1..]),
-            Some(c) => s.first() == Some(c) && go(&p[1..], &s[1..]),
-        }
-    }
     let p: Vec<char> = pattern.chars().collect();
     let s: Vec<char> = input.chars().collect();
-    go(&p, &s)
+    // ok[j]: the pattern so far matches the first j characters of the input.
+    let mut ok = vec![false; s.len() + 1];
+    ok[0] = true;
+    for &pc in &p {
+        let mut next = vec![false; s.len() + 1];
+        for j in 0..=s.len() {
+            next[j] = match pc {
+                '*' => ok[j] || (j > 0 && next[j - 1]),
+                '?' => j > 0 && ok[j - 1],
+                c => j > 0 && ok[j - 1] && s[j - 1] == c,
+            };
+        }
+        ok = next;
+    }
+    ok[s.len()]
 }
 
 #[cfg(test)]
