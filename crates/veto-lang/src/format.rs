@@ -64,6 +64,10 @@ struct Printer<'s> {
     next_comment: usize,
     lines: Vec<String>,
     indent: usize,
+    /// Where the last printed entry or comment of the current block ends in the
+    /// source; `None` right after a block opens. A blank source line between it
+    /// and the next comment or entry is kept as one blank line.
+    last_end: Option<usize>,
 }
 
 /// Formats a parsed file with its source text (for comments and blank lines).
@@ -74,6 +78,7 @@ pub fn format(file: &File, source: &str) -> String {
         next_comment: 0,
         lines: Vec::new(),
         indent: 0,
+        last_end: None,
     };
     p.file(file);
     p.finish()
@@ -87,6 +92,7 @@ pub fn format_tree(file: &File) -> String {
         next_comment: 0,
         lines: Vec::new(),
         indent: 0,
+        last_end: None,
     };
     p.file(file);
     p.finish()
@@ -121,6 +127,7 @@ impl Printer<'_> {
                     last.push(' ');
                     last.push_str(&c.text);
                     self.next_comment += 1;
+                    self.last_end = Some(c.start + c.text.len());
                 }
                 _ => break,
             }
@@ -142,16 +149,32 @@ impl Printer<'_> {
                 }
                 // Own-line comments, and trailing ones whose code is a brace printed elsewhere.
                 _ => {
+                    self.gap(c.start);
                     self.line(&c.text);
-                    // Keep one blank line that separated the comment from what follows.
-                    let next = self.comments.get(self.next_comment).map_or(pos, |n| n.start.min(pos));
-                    let comment_end = c.start + c.text.len();
-                    if !c.trailing && self.blank_between(comment_end, next) {
-                        self.blank();
-                    }
                 }
             }
+            self.last_end = Some(c.start + c.text.len());
         }
+    }
+
+    /// Keeps one blank line if the source had one between the last printed thing and `start`.
+    fn gap(&mut self, start: usize) {
+        if self.last_end.is_some_and(|end| self.blank_between(end, start)) {
+            self.blank();
+        }
+    }
+
+    /// Prints the opening line of a block.
+    fn open(&mut self, text: impl AsRef<str>) {
+        self.line(text);
+        self.indent += 1;
+        self.last_end = None;
+    }
+
+    /// Prints the comments before an entry at `start`, then keeps a source blank line before it.
+    fn before_entry(&mut self, start: usize) {
+        self.comments_before(start);
+        self.gap(start);
     }
 
     /// Was there a blank line in the source between `a` and `b`?
@@ -177,11 +200,12 @@ impl Printer<'_> {
             if i > 0 {
                 self.blank();
             }
-            self.comments_before(item.span().start);
+            self.before_entry(item.span().start);
             match item {
                 Item::Rule(r) => self.rule(r),
                 Item::Suite(s) => self.suite(s),
             }
+            self.last_end = Some(item.span().end);
         }
     }
 
@@ -192,18 +216,11 @@ impl Printer<'_> {
     }
 
     fn rule(&mut self, rule: &Rule) {
-        self.line(format!("rule {} {{", rule.id.node));
-        self.indent += 1;
-        let mut previous_end: Option<usize> = None;
+        self.open(format!("rule {} {{", rule.id.node));
         for entry in &rule.entries {
             let span = entry.span();
             self.trailing_before(span.start);
-            if let Some(end) = previous_end {
-                if self.blank_between(end, span.start) {
-                    self.blank();
-                }
-            }
-            self.comments_before(span.start);
+            self.before_entry(span.start);
             match entry {
                 RuleEntry::Title(t) => self.line(format!("title {}", quote(&t.node))),
                 RuleEntry::Severity(s) => self.line(format!("severity {}", s.node)),
@@ -220,7 +237,7 @@ impl Printer<'_> {
                 RuleEntry::Check(Check::AllowSome(set)) => self.request_set("allow some request", set),
                 RuleEntry::Check(Check::Require(e)) => self.require(&e.node),
             }
-            previous_end = Some(span.end);
+            self.last_end = Some(span.end);
         }
         self.block_end(rule.span.end);
     }
@@ -253,9 +270,9 @@ impl Printer<'_> {
         if set.constraints.is_empty() && !comment_inside {
             return self.line(format!("{head} {{}}"));
         }
-        self.line(format!("{head} {{"));
-        self.indent += 1;
+        self.open(format!("{head} {{"));
         for c in &set.constraints {
+            self.trailing_before(c.span().start);
             self.comments_before(c.span().start);
             let text = match c {
                 Constraint::Principal(v) => format!("principal {}", value_list(&v.node)),
@@ -272,25 +289,23 @@ impl Printer<'_> {
                 }
             };
             self.line(text);
+            self.last_end = Some(c.span().end);
         }
         self.block_end(set.span.end);
     }
 
     fn suite(&mut self, suite: &Suite) {
-        self.line(format!("suite {} {{", quote(&suite.name.node)));
-        self.indent += 1;
-        let mut previous: Option<(usize, bool)> = None;
+        self.open(format!("suite {} {{", quote(&suite.name.node)));
+        let mut previous_was_case: Option<bool> = None;
         for entry in &suite.entries {
             let span = entry.span();
             let is_case = matches!(entry, SuiteEntry::Case(_));
             self.trailing_before(span.start);
-            if let Some((end, was_case)) = previous {
-                // Cases always stand apart; other entries keep the source's blank lines.
-                if is_case || was_case || self.blank_between(end, span.start) {
-                    self.blank();
-                }
+            // Cases always stand apart; other entries keep the source's blank lines.
+            if previous_was_case.is_some_and(|was_case| is_case || was_case) {
+                self.blank();
             }
-            self.comments_before(span.start);
+            self.before_entry(span.start);
             match entry {
                 SuiteEntry::Document(d) => {
                     let paths: Vec<String> = d.paths.iter().map(|p| quote(&p.node)).collect();
@@ -303,17 +318,16 @@ impl Printer<'_> {
                     if e.pass { "pass" } else { "fail" }
                 )),
             }
-            previous = Some((span.end, is_case));
+            self.last_end = Some(span.end);
+            previous_was_case = Some(is_case);
         }
         self.block_end(suite.span.end);
     }
 
     fn case(&mut self, c: &Case) {
-        self.line(format!("case {} {{", quote(&c.name.node)));
-        self.indent += 1;
+        self.open(format!("case {} {{", quote(&c.name.node)));
         self.comments_before(c.request.span.start);
-        self.line("request {");
-        self.indent += 1;
+        self.open("request {");
         let r = &c.request;
         let fields = [
             ("principal", &r.principal),
@@ -321,12 +335,16 @@ impl Printer<'_> {
             ("resource", &r.resource),
             ("resource_account", &r.resource_account),
         ];
-        let mut items: Vec<(usize, String)> = fields
+        let mut items: Vec<(usize, usize, String)> = fields
             .iter()
-            .filter_map(|(name, v)| v.as_ref().map(|v| (v.span.start, format!("{name} {}", quote(&v.node)))))
+            .filter_map(|(name, v)| {
+                v.as_ref()
+                    .map(|v| (v.span.start, v.span.end, format!("{name} {}", quote(&v.node))))
+            })
             .collect();
         if r.has_context {
             let start = r.context.first().map_or(r.span.end, |e| e.key.span.start);
+            let end = r.context.last().map_or(start, |e| e.value.span.end);
             let entries: Vec<String> = r
                 .context
                 .iter()
@@ -337,14 +355,17 @@ impl Printer<'_> {
             } else {
                 format!("{{ {} }}", entries.join(", "))
             };
-            items.push((start, format!("context {body}")));
+            items.push((start, end, format!("context {body}")));
         }
-        items.sort_by_key(|(start, _)| *start);
-        for (start, text) in items {
+        items.sort_by_key(|(start, _, _)| *start);
+        for (start, end, text) in items {
+            self.trailing_before(start);
             self.comments_before(start);
             self.line(text);
+            self.last_end = Some(end);
         }
         self.block_end(r.span.end);
+        self.last_end = Some(r.span.end);
         self.comments_before(c.expect.span.start);
         let by = c
             .expect
@@ -353,6 +374,7 @@ impl Printer<'_> {
             .map(|b| format!(" by {}", quote(&b.node)))
             .unwrap_or_default();
         self.line(format!("expect {}{by}", c.expect.decision.node.keyword()));
+        self.last_end = Some(c.expect.span.end);
         self.block_end(c.span.end);
     }
 }
