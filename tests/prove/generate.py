@@ -124,6 +124,12 @@ case("scp/level-blocks", "holds", "§4.2 an SCP level without Allow blocks every
      prop("every", ["ImplicitDeny", "ExplicitDeny"], Principal={"AWS": "*"}, Action="s3:GetObject", Condition={"Null": {"aws:username": "false"}}),
      identity_policies=[ROLE], scps=[[{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}]])
 
+case("accounts/cross-account-needs-identity", "holds",
+     "§4.1 a caller of another account needs its own identity policy too, so a resource policy open to * still leaves requests the identity policy does not cover at ImplicitDeny (found by the agreement property test)",
+     prop("some", ["ImplicitDeny"], Action="s3:PutObject"),
+     identity_policies=[{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*Object", "Resource": "arn:aws:s3:::b"}]}],
+     resource_policy={"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*Object", "Resource": "*"}]})
+
 with open(os.path.join(HERE, "corpus.jsonl"), "w") as f:
     for c in CASES:
         f.write(json.dumps(c) + "\n")

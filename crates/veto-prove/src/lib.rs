@@ -646,14 +646,20 @@ impl<'a> Prover<'a> {
         out
     }
 
-    /// Resource accounts: the property's, or every account a principal entry names
-    /// and one that none does.
+    /// Resource accounts: the property's, or every account a principal entry names,
+    /// the fresh account callers come from, and one more that no caller is in (so a
+    /// cross-account request, which also needs the caller's identity policies, is
+    /// always among the candidates).
     fn accounts(&self, all: &[&Statement]) -> Vec<String> {
         match (&self.property.resource_account, &self.goal) {
             (Some(a), _) => vec![a.clone()],
             // Public access: the resource belongs to an account no caller is in.
             (None, Goal::Public) => vec![self.fresh_accounts[1].clone()],
-            (None, _) => mentioned_accounts(all, None),
+            (None, _) => {
+                let mut accounts = mentioned_accounts(all, None);
+                accounts.push(self.fresh_accounts[1].clone());
+                accounts
+            }
         }
     }
 
