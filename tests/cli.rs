@@ -271,6 +271,30 @@ fn rules_lists_the_pack_and_reports_problems() {
 }
 
 #[test]
+fn prove_batch_reports_bad_lines_like_eval() {
+    let good =
+        r#"{"id":"a","property":{"quantifier":"some","request":{"Action":"s3:GetObject"},"decision":["Allow"]}}"#;
+    let mut input = format!("{good}\n\n{{\"id\":\"b\", \"property\": 3}}\n").into_bytes();
+    input.extend_from_slice(b"\xff\n");
+    let out = veto(&["prove", "--batch", "-"], Some(&input));
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["result"], "holds");
+    assert_eq!(
+        lines[1],
+        serde_json::json!({"id": "b", "error": "property: expected an object, found a number", "line": 3, "column": 24})
+    );
+    assert_eq!(
+        lines[2],
+        serde_json::json!({"id": null, "error": "the line is not valid UTF-8", "line": 4, "column": 1})
+    );
+}
+
+#[test]
 fn prove_batch_and_files() {
     let out = veto(&["prove", "--batch", "tests/prove/corpus.jsonl"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

@@ -1,10 +1,11 @@
 //! `veto eval`: one request from files, or a batch of JSON Lines.
 
+use crate::jsonl;
 use crate::render::{self, Kind, Source};
 use crate::trace;
 use crate::EXIT_INPUT;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufWriter, Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use veto_iam::batch::{self, BatchCase};
@@ -248,81 +249,17 @@ pub fn render_diagnostic(source: &Source, d: &Diagnostic) -> String {
 }
 
 fn run_batch(path: &str, explain: bool) -> ExitCode {
-    let input: Box<dyn BufRead> = if path == "-" {
-        Box::new(std::io::BufReader::new(std::io::stdin().lock().take(u64::MAX)))
-    } else {
-        match std::fs::File::open(path) {
-            Ok(f) => Box::new(std::io::BufReader::new(f)),
-            Err(e) => {
-                eprintln!("error: cannot read {path}: {e}");
-                return ExitCode::from(EXIT_INPUT);
-            }
+    jsonl::run(path, |text, source| match batch::parse_line(text) {
+        Ok(case) => evaluate_case(&case, explain, source),
+        Err(e) => {
+            let (line, column) = source.location(e.span.start);
+            jsonl::error_line(e.id_json.as_deref(), &e.message, line, column)
         }
-    };
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let mut any_failed = false;
-    let mut cases = 0usize;
-    for (n, line) in input.split(b'\n').enumerate() {
-        let line_number = n + 1;
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("error: {path}: reading line {line_number}: {e}");
-                return ExitCode::from(EXIT_INPUT);
-            }
-        };
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        cases += 1;
-        let result = match std::str::from_utf8(&line) {
-            Err(e) => error_line(None, "the line is not valid UTF-8", line_number, e.valid_up_to() + 1),
-            Ok(text) => {
-                let source = Source {
-                    line_offset: line_number - 1,
-                    ..Source::new(path, text)
-                };
-                match batch::parse_line(text) {
-                    Ok(case) => evaluate_case(&case, explain, &source),
-                    Err(e) => {
-                        let (_, column) = source.location(e.span.start);
-                        error_line(e.id_json.as_deref(), &e.message, line_number, column)
-                    }
-                }
-            }
-        };
-        any_failed |= result.get("error").is_some();
-        if writeln!(out, "{result}").is_err() {
-            return ExitCode::from(EXIT_INPUT);
-        }
-    }
-    if out.flush().is_err() {
-        return ExitCode::from(EXIT_INPUT);
-    }
-    if cases == 0 {
-        eprintln!("error: {path}: no cases: expected one JSON object per line");
-        return ExitCode::from(EXIT_INPUT);
-    }
-    if any_failed {
-        ExitCode::from(EXIT_INPUT)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-fn id_value(id_json: Option<&str>) -> Value {
-    id_json
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or(Value::Null)
-}
-
-fn error_line(id_json: Option<&str>, message: &str, line: usize, column: usize) -> Value {
-    json!({"id": id_value(id_json), "error": message, "line": line, "column": column})
+    })
 }
 
 fn evaluate_case(case: &BatchCase, explain: bool, source: &Source) -> Value {
-    let id = id_value(Some(&case.id_json));
+    let id = jsonl::id_value(Some(&case.id_json));
     if !explain {
         let decision = case.policies.evaluate(&case.request);
         return json!({"id": id, "decision": decision.as_str()});

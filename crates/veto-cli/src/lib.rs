@@ -2,6 +2,7 @@
 
 mod eval;
 mod files;
+mod jsonl;
 mod lint;
 mod prove;
 mod render;

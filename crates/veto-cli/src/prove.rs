@@ -1,10 +1,10 @@
 //! `veto prove`, `veto diff` and `veto public`.
 
 use crate::eval::{read_text, render_diagnostic};
+use crate::jsonl;
 use crate::render::Source;
 use crate::EXIT_INPUT;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use veto_iam::{ContextValue, Policy, PolicyKind, PolicySet, Request};
@@ -240,64 +240,16 @@ fn load_policy(path: &std::path::Path, kind: PolicyKind) -> Option<Policy> {
 }
 
 fn run_batch(path: &str) -> ExitCode {
-    let input: Box<dyn BufRead> = if path == "-" {
-        Box::new(std::io::BufReader::new(std::io::stdin().lock()))
-    } else {
-        match std::fs::File::open(path) {
-            Ok(f) => Box::new(std::io::BufReader::new(f)),
-            Err(e) => {
-                eprintln!("error: cannot read {path}: {e}");
-                return ExitCode::from(EXIT_INPUT);
-            }
+    jsonl::run(path, |text, source| match property::parse_line(text) {
+        Ok(case) => {
+            let answer = veto_prove::prove(&case.policies, &case.property, &Limits::default());
+            answer_json(jsonl::id_value(Some(&case.id_json)), &answer)
         }
-    };
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    let (mut failed, mut cases) = (false, 0);
-    for (n, line) in input.split(b'\n').enumerate() {
-        let Ok(line) = line else {
-            eprintln!("error: {path}: cannot read line {}", n + 1);
-            return ExitCode::from(EXIT_INPUT);
-        };
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
+        Err(e) => {
+            let (line, column) = source.location(e.span.start);
+            jsonl::error_line(e.id_json.as_deref(), &e.message, line, column)
         }
-        cases += 1;
-        let result = match std::str::from_utf8(&line) {
-            Err(_) => json!({"id": null, "error": "the line is not valid UTF-8", "line": n + 1}),
-            Ok(text) => match property::parse_line(text) {
-                Ok(case) => {
-                    let answer = veto_prove::prove(&case.policies, &case.property, &Limits::default());
-                    answer_json(serde_json::from_str(&case.id_json).unwrap_or(Value::Null), &answer)
-                }
-                Err(e) => {
-                    failed = true;
-                    let column = text[..e.span.start.min(text.len())].chars().count() + 1;
-                    let id = e
-                        .id_json
-                        .as_deref()
-                        .and_then(|t| serde_json::from_str(t).ok())
-                        .unwrap_or(Value::Null);
-                    json!({"id": id, "error": e.message, "line": n + 1, "column": column})
-                }
-            },
-        };
-        if result.get("error").is_some() {
-            failed = true;
-        }
-        if writeln!(out, "{result}").is_err() {
-            return ExitCode::from(EXIT_INPUT);
-        }
-    }
-    let _ = out.flush();
-    if cases == 0 {
-        eprintln!("error: {path}: no cases");
-        return ExitCode::from(EXIT_INPUT);
-    }
-    if failed {
-        ExitCode::from(EXIT_INPUT)
-    } else {
-        ExitCode::SUCCESS
-    }
+    })
 }
 
 #[derive(clap::Args)]
