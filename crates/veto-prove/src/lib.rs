@@ -179,8 +179,11 @@ struct Prover<'a> {
     started: Instant,
     evaluated: usize,
     witnesses: Vec<Request>,
-    /// Accounts no policy names (for public access).
-    fresh_accounts: Vec<String>,
+    /// The account no policy names that unnamed callers come from.
+    outside_account: String,
+    /// An account no policy names and no caller is in: a resource there is
+    /// reached only cross-account.
+    unreached_account: String,
 }
 
 /// Every statement the search must consider: the policies' and the property's own.
@@ -269,7 +272,8 @@ impl<'a> Prover<'a> {
             started: Instant::now(),
             evaluated: 0,
             witnesses: Vec::new(),
-            fresh_accounts: Vec::new(),
+            outside_account: String::new(),
+            unreached_account: String::new(),
         }
     }
 
@@ -333,9 +337,8 @@ impl<'a> Prover<'a> {
         }
         self.refuse_variables(&all)?;
         let mentioned = mentioned_accounts(&all, None);
-        self.fresh_accounts = vec![mentioned.last().cloned().unwrap_or_default()];
-        let owner = fresh_account(&mentioned);
-        self.fresh_accounts.push(owner);
+        self.outside_account = mentioned.last().cloned().unwrap_or_default();
+        self.unreached_account = fresh_account(&mentioned);
         let has_boundary = !self.policies.boundary.is_empty();
 
         let keys = self.key_conditions(&all)?;
@@ -491,7 +494,7 @@ impl<'a> Prover<'a> {
                     Goal::Public => {
                         let outsider = match request.caller().account() {
                             None => matches!(request.caller(), Caller::Anonymous),
-                            Some(a) => a == self.fresh_accounts[0],
+                            Some(a) => a == self.outside_account,
                         };
                         if outsider && decision == Decision::Allow {
                             self.witnesses.push(request);
@@ -654,10 +657,10 @@ impl<'a> Prover<'a> {
         match (&self.property.resource_account, &self.goal) {
             (Some(a), _) => vec![a.clone()],
             // Public access: the resource belongs to an account no caller is in.
-            (None, Goal::Public) => vec![self.fresh_accounts[1].clone()],
+            (None, Goal::Public) => vec![self.unreached_account.clone()],
             (None, _) => {
                 let mut accounts = mentioned_accounts(all, None);
-                accounts.push(self.fresh_accounts[1].clone());
+                accounts.push(self.unreached_account.clone());
                 accounts
             }
         }
