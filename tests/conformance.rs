@@ -2,7 +2,9 @@
 //! test. A line is a `veto eval --batch` case plus `expected` (a decision, or
 //! `"error"` with an optional `error_contains`) and `why` (the spec section).
 
-use libtest_mimic::{Arguments, Failed, Trial};
+mod common;
+
+use libtest_mimic::{Arguments, Failed};
 use std::path::Path;
 use veto_iam::batch;
 
@@ -55,14 +57,7 @@ fn main() {
     let mut trials = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("corpus file is UTF-8");
-        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            let id = serde_json::from_str::<serde_json::Value>(line)
-                .ok()
-                .and_then(|v| v["id"].as_str().map(str::to_string))
-                .unwrap_or_else(|| format!("{}:{}", file.display(), n + 1));
-            let line = line.to_string();
-            trials.push(Trial::test(id, move || run_case(&line)));
-        }
+        trials.extend(common::jsonl_trials(&text, &file.display().to_string(), "", run_case));
     }
     assert!(trials.len() >= 300, "the corpus shrank to {} cases", trials.len());
     libtest_mimic::run(&args, trials).exit();

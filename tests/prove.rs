@@ -2,8 +2,10 @@
 //! --batch` case plus the expected result. Every counterexample or witness is
 //! replayed through the evaluator and checked to lie in the property's set.
 
-use libtest_mimic::{Arguments, Failed, Trial};
-use veto_iam::{Decision, StatementOutcome};
+mod common;
+
+use libtest_mimic::{Arguments, Failed};
+use veto_iam::StatementOutcome;
 use veto_prove::{property, prove, Limits, Quantifier, Verdict};
 
 fn run(line: &str) -> Result<(), Failed> {
@@ -59,22 +61,11 @@ fn run(line: &str) -> Result<(), Failed> {
     ) {
         return Err("the answer has no request".into());
     }
-    let _ = Decision::Allow;
     Ok(())
 }
 
 fn main() {
     let args = Arguments::from_args();
-    let trials = include_str!("prove/corpus.jsonl")
-        .lines()
-        .map(|line| {
-            let id = serde_json::from_str::<serde_json::Value>(line).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string();
-            let line = line.to_string();
-            Trial::test(id, move || run(&line))
-        })
-        .collect();
+    let trials = common::jsonl_trials(include_str!("prove/corpus.jsonl"), "tests/prove/corpus.jsonl", "", run);
     libtest_mimic::run(&args, trials).exit();
 }

@@ -1,7 +1,9 @@
 //! Catalog findings as data: each line of `tests/validation/findings.jsonl` is a
 //! policy and the exact finding IDs it must produce (none for a quiet case).
 
-use libtest_mimic::{Arguments, Failed, Trial};
+mod common;
+
+use libtest_mimic::{Arguments, Failed};
 use veto_iam::{validate, Policy};
 
 fn run(line: &str) -> Result<(), Failed> {
@@ -27,16 +29,6 @@ fn run(line: &str) -> Result<(), Failed> {
 fn main() {
     let args = Arguments::from_args();
     let text = include_str!("validation/findings.jsonl");
-    let trials = text
-        .lines()
-        .map(|line| {
-            let id = serde_json::from_str::<serde_json::Value>(line).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string();
-            let line = line.to_string();
-            Trial::test(format!("findings/{id}"), move || run(&line))
-        })
-        .collect();
+    let trials = common::jsonl_trials(text, "tests/validation/findings.jsonl", "findings/", run);
     libtest_mimic::run(&args, trials).exit();
 }

@@ -72,30 +72,30 @@ struct Printer<'s> {
 
 /// Formats a parsed file with its source text (for comments and blank lines).
 pub fn format(file: &File, source: &str) -> String {
-    let mut p = Printer {
-        source: Some(source),
-        comments: comments(source),
-        next_comment: 0,
-        lines: Vec::new(),
-        indent: 0,
-        last_end: None,
-    };
-    p.file(file);
-    p.finish()
+    Printer::new(Some(source)).print(file)
 }
 
 /// Formats a tree that has no source text (generated trees, for instance).
 pub fn format_tree(file: &File) -> String {
-    let mut p = Printer {
-        source: None,
-        comments: Vec::new(),
-        next_comment: 0,
-        lines: Vec::new(),
-        indent: 0,
-        last_end: None,
-    };
-    p.file(file);
-    p.finish()
+    Printer::new(None).print(file)
+}
+
+impl<'s> Printer<'s> {
+    fn new(source: Option<&'s str>) -> Self {
+        Printer {
+            source,
+            comments: source.map(comments).unwrap_or_default(),
+            next_comment: 0,
+            lines: Vec::new(),
+            indent: 0,
+            last_end: None,
+        }
+    }
+
+    fn print(mut self, file: &File) -> String {
+        self.file(file);
+        self.finish()
+    }
 }
 
 impl Printer<'_> {
