@@ -571,3 +571,60 @@ fn prove_a_rule_of_the_pack() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Former fail-open hole: a misspelt key in a `veto.toml` suppression (`paht` for
+/// `path`) silenced the rule in every file. Unknown keys are now an input error.
+#[test]
+fn veto_toml_misspelt_key_is_an_error_not_a_wider_suppression() {
+    let config = scratch(
+        "misspelt-veto.toml",
+        b"[[suppress]]\nrule = \"CP-S3-SSE-KMS\"\npaht = \"nowhere/*.json\"\nreason = \"migrating\"\n",
+    );
+    let out = veto(
+        &[
+            "lint",
+            "--config",
+            config.to_str().unwrap(),
+            "rules/fixtures/sse-missing.json",
+        ],
+        None,
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("paht"), "{stderr}");
+    let top = scratch("misspelt-top-veto.toml", b"[[supress]]\nrule = \"X\"\nreason = \"r\"\n");
+    assert_eq!(
+        veto(
+            &[
+                "lint",
+                "--config",
+                top.to_str().unwrap(),
+                "rules/fixtures/sse-missing.json"
+            ],
+            None
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+}
+
+/// Former fail-open hole: policy warnings without a code were dropped by `veto lint`,
+/// so "missing Version" and "NotPrincipal exempts nobody" were never shown.
+#[test]
+fn lint_reports_every_policy_warning() {
+    let policy = scratch(
+        "no-version.json",
+        br#"{"Statement": [{"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:sts::111122223333:assumed-role/R/s"}, "Action": "sqs:SendMessage", "Resource": "*"}]}"#,
+    );
+    let out = veto(&["lint", "--format", "json", policy.to_str().unwrap()], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"IAM-MISSING-VERSION"), "{report}");
+    assert!(rules.contains(&"IAM-NOTPRINCIPAL-EXEMPTS-NOBODY"), "{report}");
+}

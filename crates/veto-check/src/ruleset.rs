@@ -5,10 +5,7 @@ use veto_lang::check::{KeyType, KeyTypes};
 use veto_lang::{ast, diagnostic, Diagnostic};
 
 /// The rule pack built into the binary.
-pub const EMBEDDED: &[(&str, &str)] = &[(
-    "rules/codepipeline.veto",
-    include_str!("../../../rules/codepipeline.veto"),
-)];
+pub const EMBEDDED: &[(&str, &str)] = veto_rules::PACK;
 
 /// Condition key types from the AWS catalog.
 pub struct CatalogKeys;

@@ -347,7 +347,12 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
         Err(e) => return Some((pos, format!("could not be checked: {e}"), None)),
     };
     let text = property.to_string();
-    let value = veto_iam::json::parse(&text).ok()?;
+    // The property text is ours, so this cannot fail unless lowering is wrong; if it
+    // ever does, the rule is reported as not checked, never passed.
+    let value = match veto_iam::json::parse(&text) {
+        Ok(v) => v,
+        Err(e) => return Some((pos, format!("could not be checked: {}", e.message), None)),
+    };
     let property = match veto_prove::property::read_property(&text, &value) {
         Ok(p) => p,
         Err((e, _)) => return Some((pos, format!("could not be checked: {e}"), None)),
@@ -360,7 +365,11 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
     match (answer.verdict, every) {
         (Verdict::Holds, true) | (Verdict::Holds, false) => None,
         (Verdict::Fails, true) => {
-            let r = answer.request?;
+            let Some(r) = answer.request else {
+                // A failed proof always carries its counterexample; without one the
+                // failure is still reported.
+                return Some((pos, "the proof failed but produced no counterexample".into(), None));
+            };
             let decision = answer.decision.unwrap_or(Decision::ImplicitDeny);
             Some((
                 pos,

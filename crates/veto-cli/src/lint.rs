@@ -57,6 +57,24 @@ struct Suppression {
     path: glob::Pattern,
 }
 
+/// `veto.toml` as written. Unknown keys are rejected, so a misspelt key is an error and
+/// never a wider suppression (a misspelt `path` used to become `**`).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    suppress: Vec<SuppressEntry>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuppressEntry {
+    rule: String,
+    reason: String,
+    /// A glob over the linted path; without it the rule is silenced in every file.
+    path: Option<String>,
+}
+
 fn read_config(path: Option<&str>) -> Result<Vec<Suppression>, String> {
     let (path, required) = match path {
         Some(p) => (p.to_string(), true),
@@ -67,26 +85,18 @@ fn read_config(path: Option<&str>) -> Result<Vec<Suppression>, String> {
         Err(_) if !required => return Ok(Vec::new()),
         Err(e) => return Err(format!("cannot read {path}: {e}")),
     };
-    let value: toml::Value = toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+    let config: ConfigFile = toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
     let mut out = Vec::new();
-    for (i, entry) in value
-        .get("suppress")
-        .and_then(|s| s.as_array())
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let field = |k: &str| entry.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        let (Some(rule), Some(reason)) = (field("rule"), field("reason")) else {
-            return Err(format!("{path}: suppress[{i}] needs `rule` and a `reason`"));
-        };
-        if reason.trim().is_empty() {
+    for (i, entry) in config.suppress.into_iter().enumerate() {
+        if entry.reason.trim().is_empty() {
             return Err(format!("{path}: suppress[{i}] needs a non-empty `reason`"));
         }
-        let pattern = field("path").unwrap_or_else(|| "**".into());
-        let path = glob::Pattern::new(&pattern).map_err(|e| format!("{path}: suppress[{i}].path: {e}"))?;
-        out.push(Suppression { rule, path });
+        let pattern = entry.path.unwrap_or_else(|| "**".into());
+        let glob = glob::Pattern::new(&pattern).map_err(|e| format!("{path}: suppress[{i}].path: {e}"))?;
+        out.push(Suppression {
+            rule: entry.rule,
+            path: glob,
+        });
     }
     Ok(out)
 }
@@ -135,9 +145,10 @@ fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileResult {
         Loaded::Input(input) => {
             result.findings = run::check(rules, &input.targets);
             for (pos, d) in input.warnings {
-                let Some(code) = d.code else { continue };
+                // Every warning carries a code (its constructor requires one); the
+                // fallback only keeps a future code-less warning from vanishing.
                 result.findings.push(Finding {
-                    rule: code.to_string(),
+                    rule: d.code.unwrap_or("IAM-POLICY").to_string(),
                     severity: Severity::Warning,
                     pos,
                     message: match &d.help {

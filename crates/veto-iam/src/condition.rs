@@ -78,7 +78,8 @@ pub fn compile_condition(
         return None;
     }
     let mut warnings = Vec::new();
-    let mut warn = |message: String, span| warnings.push(Diagnostic::warning(path, message, span));
+    let mut warn =
+        |code: &'static str, message: String, span| warnings.push(Diagnostic::warning(code, path, message, span));
     let mut has_invalid_value = false;
     let template = |v: &ConditionValue, diagnostics: &mut Vec<Diagnostic>| -> Option<Template> {
         if !version.interprets_variables() {
@@ -99,6 +100,7 @@ pub fn compile_condition(
             for v in values {
                 if mode != StringMatch::Like && v.text.contains(['*', '?']) {
                     warn(
+                        "IAM-LITERAL-WILDCARD",
                         format!(
                             "`{}`: `*` and `?` are literal in {}; use StringLike for wildcards",
                             v.text,
@@ -130,6 +132,7 @@ pub fn compile_condition(
                     None => {
                         has_invalid_value = true;
                         warn(
+                            "IAM-VALUE-NEVER-MATCHES",
                             format!("`{}` is not a decimal number; this value never matches", v.text),
                             v.span,
                         );
@@ -149,6 +152,7 @@ pub fn compile_condition(
                     None => {
                         has_invalid_value = true;
                         warn(
+"IAM-VALUE-NEVER-MATCHES",
                             format!("`{}` is not a date (ISO 8601 such as 2024-01-31T12:00:00Z, or epoch seconds); this value never matches", v.text),
                             v.span,
                         );
@@ -165,6 +169,7 @@ pub fn compile_condition(
             if parsed.is_none() {
                 has_invalid_value = true;
                 warn(
+                    "IAM-VALUE-NEVER-MATCHES",
                     format!(
                         "`{}` is not a boolean: expected true or false; the condition never matches",
                         values[0].text
@@ -180,6 +185,7 @@ pub fn compile_condition(
                         "false"
                     };
                     warn(
+                        "IAM-NULL-QUALIFIER",
                         format!("a set qualifier on Null makes the condition always {always}"),
                         values[0].span,
                     );
@@ -212,10 +218,15 @@ pub fn compile_condition(
                 match values::parse_cidr(&v.text) {
                     Some((net, masked)) => {
                         if masked {
-                            warn(format!("`{}` has host bits set; it is read as {net}", v.text), v.span);
+                            warn(
+                                "IAM-HOST-BITS",
+                                format!("`{}` has host bits set; it is read as {net}", v.text),
+                                v.span,
+                            );
                         }
                         if key_lower == "aws:sourceip" && is_private(&net) {
                             warn(
+"IAM-PRIVATE-SOURCE-IP",
                                 format!("`{}` is a private range, but aws:SourceIp carries public addresses only; use aws:VpcSourceIp for private ones", v.text),
                                 v.span,
                             );
@@ -225,6 +236,7 @@ pub fn compile_condition(
                     None => {
                         has_invalid_value = true;
                         warn(
+                            "IAM-VALUE-NEVER-MATCHES",
                             format!(
                                 "`{}` is not an IP address or CIDR range; this value never matches",
                                 v.text

@@ -18,7 +18,9 @@ pub struct Diagnostic {
     pub span: Span,
     /// Other places the message refers to (the first of two duplicate keys).
     pub related: Vec<(Span, String)>,
-    /// A stable ID for findings tools filter on, e.g. `IAM-UNKNOWN-KEY`.
+    /// A stable ID for findings tools filter on, e.g. `IAM-UNKNOWN-KEY`. Every warning has
+    /// one (its constructor requires it), so a linter can report every warning; load errors
+    /// have none, since they stop the policy from loading at all.
     pub code: Option<&'static str>,
     /// A likely fix, e.g. "did you mean `s3:x-amz-server-side-encryption`?".
     pub help: Option<String>,
@@ -37,20 +39,16 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<String>, message: impl Into<String>, span: Span) -> Self {
+    pub fn warning(code: &'static str, path: impl Into<String>, message: impl Into<String>, span: Span) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            code: Some(code),
             ..Diagnostic::error(path, message, span)
         }
     }
 
     pub fn with_related(mut self, span: Span, note: impl Into<String>) -> Self {
         self.related.push((span, note.into()));
-        self
-    }
-
-    pub fn with_code(mut self, code: &'static str) -> Self {
-        self.code = Some(code);
         self
     }
 

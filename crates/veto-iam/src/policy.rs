@@ -285,6 +285,7 @@ impl Policy {
         if kind == PolicyKind::Identity {
             if let Some(id) = &self.id {
                 out.push(Diagnostic::warning(
+                    "IAM-ID-IN-IDENTITY",
                     "Id",
                     "identity-based policies should not carry an `Id`",
                     id.span,
@@ -487,8 +488,8 @@ impl Reader {
         self.diagnostics.push(Diagnostic::error(path, message, span));
     }
 
-    fn warning(&mut self, path: &str, message: impl Into<String>, span: Span) {
-        self.diagnostics.push(Diagnostic::warning(path, message, span));
+    fn warning(&mut self, code: &'static str, path: &str, message: impl Into<String>, span: Span) {
+        self.diagnostics.push(Diagnostic::warning(code, path, message, span));
     }
 
     fn version(&self) -> Version {
@@ -544,6 +545,7 @@ impl Reader {
         match value.get("Version") {
             None => {
                 self.warning(
+                    "IAM-MISSING-VERSION",
                     "Version",
                     "missing Version: policy variables are read as literal text; add \"Version\": \"2012-10-17\"",
                     value.span,
@@ -877,6 +879,7 @@ impl Reader {
                 _ => continue,
             };
             self.warning(
+                "IAM-NOTPRINCIPAL-EXEMPTS-NOBODY",
                 path,
                 format!(
                     "`{}` exempts nobody from this Deny: NotPrincipal must also list {missing}",
@@ -999,6 +1002,7 @@ impl Reader {
         if !self.version().interprets_variables() {
             if item.value.contains("${") {
                 self.warning(
+"IAM-LITERAL-VARIABLE",
                     path,
                     format!(
                         "`{}` holds a policy variable, but this policy's Version makes it literal text; use \"Version\": \"2012-10-17\"",

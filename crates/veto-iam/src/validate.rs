@@ -68,7 +68,7 @@ pub fn check_context(request: &crate::Request, key_spans: &[(String, Span)], cat
 }
 
 fn warn(out: &mut Vec<Diagnostic>, path: &str, code: &'static str, message: String, span: Span, help: Option<String>) {
-    out.push(Diagnostic::warning(path, message, span).with_code(code).with_help(help));
+    out.push(Diagnostic::warning(code, path, message, span).with_help(help));
 }
 
 fn did_you_mean(name: Option<String>) -> Option<String> {
