@@ -3,9 +3,11 @@
 
 use crate::doc::{Node, Pos, Value};
 use crate::targets::Target;
+use veto_iam::build::{ConditionSpec, ElementSpec, PrincipalSpec, PrincipalWho, StatementSpec};
+use veto_iam::Effect;
 use veto_iam::{Decision, PolicySet, Request};
 use veto_lang::ast::{self, Check, CompareOp, Constraint, Expr, KeyTest, PathSegment, Term, ValueList, WhenOp};
-use veto_prove::{Limits, Verdict};
+use veto_prove::{Limits, Property, Quantifier, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -177,14 +179,8 @@ fn value_text(value: &ast::Value, root: &Node) -> Result<String, String> {
     Ok(out)
 }
 
-fn values_json(list: &ValueList, root: &Node) -> Result<Vec<serde_json::Value>, String> {
-    list.values()
-        .into_iter()
-        .map(|v| match v.terms.as_slice() {
-            [t] if matches!(t.node, Term::Bool(_)) => Ok(serde_json::Value::String(value_text(v, root)?)),
-            _ => value_text(v, root).map(serde_json::Value::String),
-        })
-        .collect()
+fn value_texts(list: &ValueList, root: &Node) -> Result<Vec<String>, String> {
+    list.values().into_iter().map(|v| value_text(v, root)).collect()
 }
 
 /// The IAM operator for `when KEY OP …`, chosen by the key's catalog type.
@@ -214,50 +210,49 @@ fn operator(op: WhenOp, key: &str) -> &'static str {
     }
 }
 
-/// The property a request set describes, as the prover's JSON.
-pub fn property_json(set: &ast::RequestSet, every: bool, root: &Node) -> Result<serde_json::Value, String> {
-    let mut request = serde_json::Map::new();
-    let mut conditions: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
+/// The property a request set describes, built as the prover's typed `Property`
+/// (the request set is a Deny statement read by the policy reader; no JSON text).
+pub fn lower_property(set: &ast::RequestSet, every: bool, root: &Node) -> Result<Property, String> {
+    let mut request = StatementSpec::new(Effect::Deny);
+    let mut not_action: Option<Vec<String>> = None;
     for c in &set.constraints {
         match c {
             Constraint::Principal(v) => {
-                let values = values_json(&v.node, root)?;
-                if values.iter().any(|v| v == "*") {
-                    request.insert("Principal".into(), "*".into());
+                let values = value_texts(&v.node, root)?;
+                let who = if values.iter().any(|v| v == "*") {
+                    PrincipalWho::Anyone
                 } else {
-                    let (services, aws): (Vec<_>, Vec<_>) = values
-                        .into_iter()
-                        .partition(|v| v.as_str().is_some_and(|s| s.ends_with(".amazonaws.com")));
+                    let (services, aws): (Vec<_>, Vec<_>) =
+                        values.into_iter().partition(|v| v.ends_with(".amazonaws.com"));
                     if aws.iter().any(|v| v == "anonymous") {
                         return Err("`principal \"anonymous\"` cannot be described to the prover; use \"*\"".into());
                     }
-                    let mut p = serde_json::Map::new();
+                    let mut entries = Vec::new();
                     if !aws.is_empty() {
-                        p.insert("AWS".into(), aws.into());
+                        entries.push(("AWS".to_string(), aws));
                     }
                     if !services.is_empty() {
-                        p.insert("Service".into(), services.into());
+                        entries.push(("Service".to_string(), services));
                     }
-                    request.insert("Principal".into(), p.into());
-                }
+                    PrincipalWho::Entries(entries)
+                };
+                request.principal = Some(PrincipalSpec { negated: false, who });
             }
             Constraint::Action(v) => {
-                request.insert("Action".into(), values_json(&v.node, root)?.into());
+                request.action = Some(ElementSpec::new(false, value_texts(&v.node, root)?));
             }
-            Constraint::NotAction(v) => {
-                request.insert("NotAction".into(), values_json(&v.node, root)?.into());
-            }
+            Constraint::NotAction(v) => not_action = Some(value_texts(&v.node, root)?),
             Constraint::Resource(v) => {
-                request.insert("Resource".into(), values_json(&v.node, root)?.into());
+                request.resource = Some(ElementSpec::new(false, value_texts(&v.node, root)?));
             }
             Constraint::When(w) => {
                 let key = w.key.node.as_str();
-                let (op, values): (&str, serde_json::Value) = match &w.test {
-                    KeyTest::Absent => ("Null", "true".into()),
-                    KeyTest::Present => ("Null", "false".into()),
+                let (op, values): (&str, Vec<String>) = match &w.test {
+                    KeyTest::Absent => ("Null", vec!["true".into()]),
+                    KeyTest::Present => ("Null", vec!["false".into()]),
                     KeyTest::Compare(op, v) => {
                         let name = operator(op.node, key);
-                        let mut values = values_json(&v.node, root)?;
+                        let mut values = value_texts(&v.node, root)?;
                         if name == "Bool" && op.node == WhenOp::Ne {
                             // `!= true` is `false` for a key that is always true or false.
                             values = values
@@ -265,64 +260,70 @@ pub fn property_json(set: &ast::RequestSet, every: bool, root: &Node) -> Result<
                                 .map(|v| if v == "true" { "false".into() } else { "true".into() })
                                 .collect();
                         }
-                        (name, values.into())
+                        (name, values)
                     }
                 };
-                let block = conditions
-                    .entry(op.to_string())
-                    .or_insert_with(|| serde_json::json!({}));
-                if block.get(key).is_some() {
+                if request.conditions.iter().any(|c| c.operator == op && c.key == key) {
                     return Err(format!(
                         "two `when` tests compare `{key}` the same way; combine them into one list"
                     ));
                 }
-                block[key] = values;
+                request.conditions.push(ConditionSpec {
+                    operator: op.to_string(),
+                    key: key.to_string(),
+                    values,
+                });
             }
         }
     }
-    if !conditions.is_empty() {
-        request.insert("Condition".into(), conditions.into());
-    }
-    // IAM has no statement with both Action and NotAction: list the catalog's
-    // actions the one admits and the other does not.
-    if let (Some(include), Some(exclude)) = (request.get("Action").cloned(), request.get("NotAction").cloned()) {
-        let patterns = |v: &serde_json::Value| -> Vec<veto_iam::policy::ActionMatcher> {
-            let text = serde_json::json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": v, "Resource": "*"}}).to_string();
-            veto_iam::Policy::parse(&text)
-                .map(|p| {
-                    p.statements[0]
-                        .action
-                        .patterns
-                        .iter()
-                        .map(|a| a.matcher.clone())
-                        .collect()
+    match (request.action.take(), not_action) {
+        // IAM has no statement with both Action and NotAction: list the catalog's
+        // actions the one admits and the other does not.
+        (Some(include), Some(exclude)) => {
+            let include = action_matchers(include)?;
+            let exclude = action_matchers(ElementSpec::new(false, exclude))?;
+            let actions: Vec<String> = veto_catalog::catalog()
+                .actions()
+                .filter_map(|(s, a)| {
+                    let (prefix, name) = (s.prefix.to_ascii_lowercase(), a.name.to_ascii_lowercase());
+                    let parts = (prefix.as_str(), name.as_str());
+                    (include.iter().any(|m| m.matches(parts)) && !exclude.iter().any(|m| m.matches(parts)))
+                        .then(|| format!("{}:{}", s.prefix, a.name))
                 })
-                .unwrap_or_default()
-        };
-        let (include, exclude) = (patterns(&include), patterns(&exclude));
-        let actions: Vec<serde_json::Value> = veto_catalog::catalog()
-            .actions()
-            .filter_map(|(s, a)| {
-                let (prefix, name) = (s.prefix.to_ascii_lowercase(), a.name.to_ascii_lowercase());
-                let parts = (prefix.as_str(), name.as_str());
-                (include.iter().any(|m| m.matches(parts)) && !exclude.iter().any(|m| m.matches(parts)))
-                    .then(|| format!("{}:{}", s.prefix, a.name).into())
-            })
-            .collect();
-        if actions.is_empty() {
-            return Err("no catalog action is left once `action not` is taken out of `action`".into());
+                .collect();
+            if actions.is_empty() {
+                return Err("no catalog action is left once `action not` is taken out of `action`".into());
+            }
+            request.action = Some(ElementSpec::new(false, actions));
         }
-        request.insert("Action".into(), actions.into());
-        request.remove("NotAction");
+        (Some(include), None) => request.action = Some(include),
+        (None, Some(exclude)) => request.action = Some(ElementSpec::new(true, exclude)),
+        (None, None) => request.action = Some(ElementSpec::new(false, ["*".to_string()])),
     }
-    let decisions: &[&str] = if every {
-        &["ExplicitDeny"]
+    if request.resource.is_none() {
+        request.resource = Some(ElementSpec::new(false, ["*".to_string()]));
+    }
+    let statement = request.build().map_err(|e| e.to_string())?;
+    let (quantifier, decisions) = if every {
+        (Quantifier::Every, vec![Decision::ExplicitDeny])
     } else {
-        &["Allow", "ImplicitDeny"]
+        (Quantifier::Some, vec![Decision::Allow, Decision::ImplicitDeny])
     };
-    Ok(
-        serde_json::json!({"quantifier": if every { "every" } else { "some" }, "request": request, "decision": decisions}),
-    )
+    Ok(Property {
+        quantifier,
+        request: statement,
+        resource_account: None,
+        decisions,
+    })
+}
+
+/// The compiled matchers of a list of action patterns.
+fn action_matchers(actions: ElementSpec) -> Result<Vec<veto_iam::policy::ActionMatcher>, String> {
+    let mut spec = StatementSpec::new(Effect::Allow);
+    spec.action = Some(actions);
+    spec.resource = Some(ElementSpec::new(false, ["*".to_string()]));
+    let statement = spec.build().map_err(|e| e.to_string())?;
+    Ok(statement.action.patterns.into_iter().map(|p| p.matcher).collect())
 }
 
 fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> Option<Failure> {
@@ -342,20 +343,9 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
     };
     let root = binding_node(target);
     let pos = policy_pos(target);
-    let property = match property_json(set, every, &root) {
+    let property = match lower_property(set, every, &root) {
         Ok(p) => p,
         Err(e) => return Some((pos, format!("could not be checked: {e}"), None)),
-    };
-    let text = property.to_string();
-    // The property text is ours, so this cannot fail unless lowering is wrong; if it
-    // ever does, the rule is reported as not checked, never passed.
-    let value = match veto_iam::json::parse(&text) {
-        Ok(v) => v,
-        Err(e) => return Some((pos, format!("could not be checked: {}", e.message), None)),
-    };
-    let property = match veto_prove::property::read_property(&text, &value) {
-        Ok(p) => p,
-        Err((e, _)) => return Some((pos, format!("could not be checked: {e}"), None)),
     };
     let policies = PolicySet {
         resource: Some(policy.clone()),

@@ -181,7 +181,7 @@ pub fn run_prove(args: ProveArgs) -> ExitCode {
     let source = Source::new(&name, &text);
     let property = match veto_iam::json::parse(&text) {
         Err(e) => Err((format!("not valid JSON: {}", e.message), e.span)),
-        Ok(v) => property::read_property(&text, &v),
+        Ok(v) => property::read_property(&v),
     };
     let property = match property {
         Ok(p) => p,

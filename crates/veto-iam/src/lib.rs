@@ -19,6 +19,7 @@
 //! ```
 
 pub mod batch;
+pub mod build;
 pub mod condition;
 pub mod diagnostic;
 pub mod evaluate;

@@ -388,7 +388,7 @@ impl Policy {
 }
 
 impl Statement {
-    fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut fields = Vec::new();
         if let Some(sid) = &self.sid {
             fields.push(format!("\"Sid\":{}", quote(&sid.value)));

@@ -14,7 +14,7 @@ const B: &str = "arn:aws:s3:::codepipeline-us-west-2-89050EXAMPLE";
 
 fn property(text: &str) -> Property {
     let value = json::parse(text).unwrap();
-    read_property(text, &value).map_err(|(m, _)| m).unwrap()
+    read_property(&value).map_err(|(m, _)| m).unwrap()
 }
 
 fn seed() -> PolicySet {

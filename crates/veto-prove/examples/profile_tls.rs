@@ -10,7 +10,7 @@ fn main() {
     };
     let text = r#"{"quantifier":"every","request":{"Action":"s3:*","Resource":"arn:aws:s3:::codepipeline-us-west-2-89050EXAMPLE/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}},"decision":["ExplicitDeny"]}"#;
     let value = json::parse(text).unwrap();
-    let property = read_property(text, &value).map_err(|(m, _)| m).unwrap();
+    let property = read_property(&value).map_err(|(m, _)| m).unwrap();
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(200);
     let start = std::time::Instant::now();
     let mut evaluated = 0;

@@ -2,7 +2,7 @@
 
 use crate::{Property, Quantifier};
 use veto_iam::batch::{read_policy_set, BatchError};
-use veto_iam::json::{self, JsonKind, JsonValue};
+use veto_iam::json::{self, JsonKind, JsonMember, JsonValue};
 use veto_iam::{Decision, Policy, PolicySet, Span};
 
 /// One `veto prove --batch` line: the eval batch format's policy fields plus `property`.
@@ -23,8 +23,8 @@ const REQUEST_ELEMENTS: &[&str] = &[
     "resource_account",
 ];
 
-/// Reads a property object. `text` is what `value`'s spans index into.
-pub fn read_property(text: &str, value: &JsonValue) -> Result<Property, (String, Span)> {
+/// Reads a property object; errors carry spans of `value`.
+pub fn read_property(value: &JsonValue) -> Result<Property, (String, Span)> {
     let fail = |m: String, s: Span| Err((format!("property: {m}"), s));
     if value.as_object().is_none() {
         return fail(format!("expected an object, found {}", value.type_name()), value.span);
@@ -76,7 +76,17 @@ pub fn read_property(text: &str, value: &JsonValue) -> Result<Property, (String,
         }
     };
     let mut resource_account = None;
-    let mut parts = vec!["\"Effect\":\"Deny\"".to_string()];
+    // The request set is read as a Deny statement by the policy reader itself, from
+    // the line's own document tree: no text is assembled, and every error points
+    // into the line.
+    let span = request.map_or(value.span, |r| r.span);
+    let synthetic = |kind: JsonKind| JsonValue { kind, span };
+    let member = |key: &str, value: JsonValue| JsonMember {
+        key: key.to_string(),
+        key_span: value.span,
+        value,
+    };
+    let mut statement = vec![member("Effect", synthetic(JsonKind::String("Deny".into())))];
     for m in members {
         if !REQUEST_ELEMENTS.contains(&m.key.as_str()) {
             return fail(
@@ -97,27 +107,26 @@ pub fn read_property(text: &str, value: &JsonValue) -> Result<Property, (String,
             }
             continue;
         }
-        parts.push(format!(
-            "{}:{}",
-            veto_iam::policy::quote(&m.key),
-            &text[m.value.span.start..m.value.span.end]
-        ));
+        statement.push(m.clone());
     }
     let has = |k: &str| members.iter().any(|m| m.key == k);
     if !has("Action") && !has("NotAction") {
-        parts.push("\"Action\":\"*\"".into());
+        statement.push(member("Action", synthetic(JsonKind::String("*".into()))));
     }
     if !has("Resource") && !has("NotResource") {
-        parts.push("\"Resource\":\"*\"".into());
+        statement.push(member("Resource", synthetic(JsonKind::String("*".into()))));
     }
-    let doc = format!("{{\"Version\":\"2012-10-17\",\"Statement\":{{{}}}}}", parts.join(","));
-    let span = request.map_or(value.span, |r| r.span);
-    let policy = Policy::parse(&doc).map_err(|e| (format!("property.request: {e}"), span))?;
-    let statement = policy
-        .statements
-        .into_iter()
-        .next()
-        .ok_or_else(|| ("property.request: empty".to_string(), span))?;
+    let doc = synthetic(JsonKind::Object(vec![
+        member("Version", synthetic(JsonKind::String("2012-10-17".into()))),
+        member("Statement", synthetic(JsonKind::Object(statement))),
+    ]));
+    let policy = Policy::from_json(&doc).map_err(|e| {
+        let at = e.errors().next().map_or(span, |d| d.span);
+        (format!("property.request: {e}"), at)
+    })?;
+    let Some(statement) = policy.statements.into_iter().next() else {
+        return fail("property.request: empty".into(), span);
+    };
     Ok(Property {
         quantifier,
         request: statement,
@@ -149,7 +158,7 @@ pub fn parse_line(text: &str) -> Result<ProveCase, BatchError> {
     let mut warnings = Vec::new();
     let policies = read_policy_set(&value, &mut warnings).map_err(fail)?;
     let property = match value.get("property") {
-        Some(p) => read_property(text, p).map_err(fail)?,
+        Some(p) => read_property(p).map_err(fail)?,
         None => return Err(fail(("missing `property`".into(), value.span))),
     };
     Ok(ProveCase {

@@ -254,7 +254,7 @@ proptest! {
         let set = PolicySet { identity: vec![load(&identity)], resource: Some(load(&resource)), ..PolicySet::default() };
         let text = prop_json.to_string();
         let parsed = veto_iam::json::parse(&text).unwrap();
-        let property = read_property(&text, &parsed).map_err(|(m, _)| TestCaseError::fail(m))?;
+        let property = read_property(&parsed).map_err(|(m, _)| TestCaseError::fail(m))?;
         let answer = prove(&set, &property, &Limits::default());
         let in_set = |r: &Request| matches!(property.request.evaluate(r, false), StatementOutcome::Matched(_));
         if let Some(r) = &answer.request {
