@@ -55,7 +55,8 @@ fn fmt_roundtrip(bytes: &[u8]) -> Result<(), Failed> {
     };
     let once = veto_lang::format::format(&tree, text);
     let again = veto_lang::parse(0, &once).map_err(|d| format!("formatted text does not parse: {}", d.message))?;
-    if again != tree {
+    // Spans compare for real and formatting moves them: compare the trees' shapes.
+    if veto_lang::testing::shape(&again) != veto_lang::testing::shape(&tree) {
         return Err(format!("formatting changed the tree:\n{once}").into());
     }
     let twice = veto_lang::format::format(&again, &once);

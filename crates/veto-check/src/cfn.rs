@@ -482,9 +482,7 @@ fn is_intrinsic(name: &str) -> bool {
 }
 
 pub fn arn_account(arn: &str) -> Option<&str> {
-    arn.split(':')
-        .nth(4)
-        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+    arn.split(':').nth(4).filter(|a| veto_source::is_account_id(a))
 }
 
 /// Adds the derived `symmetric` field to a KMS key resource (under the node, beside

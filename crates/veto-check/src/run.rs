@@ -9,30 +9,7 @@ use veto_iam::{Decision, PolicySet, Request};
 use veto_lang::ast::{self, Check, CompareOp, Constraint, Expr, KeyTest, PathSegment, Term, ValueList, WhenOp};
 use veto_prove::{Limits, Property, Quantifier, Verdict};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn parse(text: &str) -> Severity {
-        match text {
-            "error" => Severity::Error,
-            "warning" => Severity::Warning,
-            _ => Severity::Info,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
+pub use veto_source::Severity;
 
 /// One thing wrong with one input.
 #[derive(Debug, Clone)]

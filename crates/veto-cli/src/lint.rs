@@ -191,21 +191,21 @@ fn render(
     message: &str,
     help: Option<&str>,
 ) -> String {
-    use veto_lang::diagnostic::SnippetLevel;
+    use veto_source::render::SnippetLevel;
     let at = offset(text, pos).min(text.len());
     let level = if is_error {
         SnippetLevel::Error
     } else {
         SnippetLevel::Warning
     };
-    veto_lang::diagnostic::render_snippet(
+    veto_source::render::render_snippet(
         path,
         text,
         0,
         level,
         id,
         message,
-        veto_lang::ast::Span::new(at, at + 1),
+        veto_source::Span::new(at, at + 1),
         "",
         help,
     )

@@ -50,13 +50,12 @@ pub fn render_with_id(
     label: &str,
     help: Option<&str>,
 ) -> String {
-    use veto_lang::diagnostic::{render_snippet, SnippetLevel};
+    use veto_source::render::{render_snippet, SnippetLevel};
     let level = match kind {
         Kind::Error => SnippetLevel::Error,
         Kind::Warning => SnippetLevel::Warning,
         Kind::Note => SnippetLevel::Note,
     };
-    let span = veto_lang::ast::Span::new(span.start, span.end);
     render_snippet(
         source.name,
         source.text,

@@ -2,11 +2,7 @@
 
 use crate::span::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Warning,
-    Error,
-}
+pub use veto_source::Severity;
 
 /// One finding, pointing at the element it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]

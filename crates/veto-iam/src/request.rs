@@ -121,10 +121,7 @@ pub enum PrincipalArnKind<'a> {
     FederatedUser,
 }
 
-/// Is `s` a 12-digit account ID?
-pub fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
+pub use veto_source::is_account_id;
 
 impl<'a> PrincipalArn<'a> {
     /// Parses the ARN forms a principal can take; anything else is `None`.

@@ -1,28 +1,8 @@
 //! The typed syntax tree. Every node carries its span; no later stage sees pest.
 
-/// A byte range in one source file.
-///
-/// Spans are metadata, not identity: two nodes that differ only in their spans are
-/// equal, so "parse → format → parse gives the same tree" compares structure.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl PartialEq for Span {
-    fn eq(&self, _: &Span) -> bool {
-        true
-    }
-}
-
-impl Eq for Span {}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Span {
-        Span { start, end }
-    }
-}
+/// A byte range in one source file, from the shared diagnostics base. Equality is
+/// real; tests that compare trees modulo positions say so (see `tests/roundtrip.rs`).
+pub use veto_source::Span;
 
 /// A value with its span.
 #[derive(Debug, Clone, PartialEq, Eq)]

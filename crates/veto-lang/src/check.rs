@@ -309,7 +309,7 @@ impl Checker<'_> {
     fn principal(&mut self, text: &str, span: Span) {
         let ok = text == "*"
             || text == "anonymous"
-            || (text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()))
+            || veto_source::is_account_id(text)
             || (text.starts_with("arn:") && text.split(':').count() >= 6)
             || (text.contains('.') && !text.contains(':'));
         if !ok {

@@ -27,3 +27,20 @@ impl KeyTypes for SampleKeys {
         crate::suggest::closest(key, KEYS.iter().map(|(k, _)| *k)).map(str::to_string)
     }
 }
+
+/// A tree's structure without its positions: its debug text with every span blanked.
+/// Spans compare for real; formatting moves them, so round-trip checks (tests and the
+/// `fmt_roundtrip` fuzz target) compare shapes.
+pub fn shape<T: std::fmt::Debug>(tree: &T) -> String {
+    let text = format!("{tree:?}");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("Span { start: ") {
+        out.push_str(&rest[..i]);
+        out.push_str("Span");
+        let after = &rest[i..];
+        rest = after.find('}').map_or("", |j| &after[j + 1..]);
+    }
+    out.push_str(rest);
+    out
+}

@@ -250,9 +250,7 @@ fn format_pattern(format: &str) -> CharPattern {
 }
 
 fn account_of_arn(arn: &str) -> Option<&str> {
-    arn.split(':')
-        .nth(4)
-        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+    arn.split(':').nth(4).filter(|a| veto_source::is_account_id(a))
 }
 
 impl<'a> Prover<'a> {

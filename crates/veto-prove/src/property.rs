@@ -100,9 +100,7 @@ pub fn read_property(value: &JsonValue) -> Result<Property, (String, Span)> {
         }
         if m.key == "resource_account" {
             match m.value.as_str() {
-                Some(a) if a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()) => {
-                    resource_account = Some(a.to_string())
-                }
+                Some(a) if veto_source::is_account_id(a) => resource_account = Some(a.to_string()),
                 _ => return fail("`resource_account` must be a 12-digit account ID".into(), m.value.span),
             }
             continue;
