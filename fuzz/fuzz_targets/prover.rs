@@ -33,7 +33,7 @@ fuzz_target!(|input: (ArbitraryPolicySet, u8, u8, u8, u8, bool, Vec<ArbitraryReq
         accepted.iter().map(|d| format!("\"{d}\"")).collect::<Vec<_>>().join(",")
     );
     let Ok(value) = veto_iam::json::parse(&text) else { return };
-    let Ok(property) = read_property(&text, &value) else { return };
+    let Ok(property) = read_property(&value) else { return };
     let limits = Limits { time_budget: std::time::Duration::from_secs(5), ..Limits::default() };
     let answer = prove(&set, &property, &limits);
     let in_set = |r: &veto_iam::Request| matches!(property.request.evaluate(r, !set.boundary.is_empty()), StatementOutcome::Matched(_));
