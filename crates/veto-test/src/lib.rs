@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Policy tests for `cargo test`.
 //!
 //! **Suites as tests.** In `tests/policies.rs`, with `harness = false` for that
@@ -117,10 +118,12 @@ fn read(path: impl AsRef<Path>) -> Result<(String, String), Error> {
 }
 
 impl Policies {
+    /// No policies: every request is implicitly denied.
     pub fn new() -> Self {
         Policies::default()
     }
 
+    /// Adds an identity policy of the caller, from JSON text.
     pub fn identity_policy_str(mut self, text: &str) -> Result<Self, Error> {
         self.set
             .identity
@@ -128,17 +131,20 @@ impl Policies {
         Ok(self)
     }
 
+    /// Adds an identity policy of the caller, from a JSON file.
     pub fn identity_policy_file(self, path: impl AsRef<Path>) -> Result<Self, Error> {
         let (name, text) = read(path)?;
         self.identity_policy_str(&text)
             .map_err(|e| Error(format!("{name}: {e}")))
     }
 
+    /// Sets the resource's policy (a bucket policy, key policy…), from JSON text.
     pub fn resource_policy_str(mut self, text: &str) -> Result<Self, Error> {
         self.set.resource = Some(load(text, PolicyKind::Resource, "resource policy")?);
         Ok(self)
     }
 
+    /// Sets the resource's policy, from a JSON file.
     pub fn resource_policy_file(self, path: impl AsRef<Path>) -> Result<Self, Error> {
         let (name, text) = read(path)?;
         self.resource_policy_str(&text)
@@ -151,6 +157,7 @@ impl Policies {
         Ok(self)
     }
 
+    /// Adds a permissions boundary document of the caller (several are one boundary).
     pub fn boundary_str(mut self, text: &str) -> Result<Self, Error> {
         self.set
             .boundary
@@ -158,15 +165,18 @@ impl Policies {
         Ok(self)
     }
 
+    /// Sets the caller's session policy.
     pub fn session_policy_str(mut self, text: &str) -> Result<Self, Error> {
         self.set.session = Some(load(text, PolicyKind::Session, "session policy")?);
         Ok(self)
     }
 
+    /// The policies as the evaluator takes them.
     pub fn policy_set(&self) -> &PolicySet {
         &self.set
     }
 
+    /// The evaluator's decision for `request`.
     pub fn decide(&self, request: &Request) -> Decision {
         self.set.evaluate(request)
     }
@@ -206,6 +216,7 @@ pub struct RequestBuilder {
 }
 
 impl RequestBuilder {
+    /// `action` on `resource` by an anonymous caller, with an empty context.
     pub fn new(action: &str, resource: &str) -> Self {
         RequestBuilder {
             principal: "anonymous".into(),
@@ -216,11 +227,13 @@ impl RequestBuilder {
         }
     }
 
+    /// The caller: an ARN, an account ID, a service principal or `anonymous`.
     pub fn principal(mut self, principal: &str) -> Self {
         self.principal = principal.into();
         self
     }
 
+    /// The account that owns the resource (needed for resources whose ARN has none, as in S3).
     pub fn resource_account(mut self, account: &str) -> Self {
         self.resource_account = Some(account.into());
         self
@@ -241,6 +254,7 @@ impl RequestBuilder {
         self
     }
 
+    /// The request; an error names a malformed principal, action, resource or context key.
     pub fn build(self) -> Result<Request, Error> {
         let mut context = Context::new();
         for (k, v) in self.context {
