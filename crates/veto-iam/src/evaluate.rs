@@ -418,7 +418,7 @@ impl PolicySet {
         };
 
         // RCPs bind only the services that support them (spec §4.2).
-        let rcps = if special::rcps_apply(service) {
+        let rcps = if !self.rcps.is_empty() && special::rcps_apply(service) {
             &self.rcps[..]
         } else {
             &[]
