@@ -337,6 +337,8 @@ impl<'a> Prover<'a> {
         let mentioned = mentioned_accounts(&all, None);
         self.outside_account = mentioned.last().cloned().unwrap_or_default();
         self.unreached_account = fresh_account(&mentioned);
+        // Liveness below assumes every caller has the boundary: a NotPrincipal Deny then
+        // applies to everyone (spec §4.5), which over-approximates what is alive.
         let has_boundary = !self.policies.boundary.is_empty();
 
         let keys = self.key_conditions(&all)?;
@@ -451,7 +453,6 @@ impl<'a> Prover<'a> {
         options: &[(String, Vec<Option<ContextValue>>)],
         times: &[i128],
     ) -> Found<Option<Answer>> {
-        let has_boundary = !self.policies.boundary.is_empty();
         let mut choice = vec![0usize; options.len()];
         loop {
             for &t in times {
@@ -472,8 +473,10 @@ impl<'a> Prover<'a> {
                 }
                 let request = Request::new(principal, action, resource, Some(account), context)
                     .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))?;
+                // Membership in the property's set: its NotPrincipal describes requests,
+                // so the policies' boundary (spec §4.5) plays no part in it.
                 if !matches!(
-                    self.property.request.evaluate(&request, has_boundary),
+                    self.property.request.evaluate(&request, false),
                     StatementOutcome::Matched(_)
                 ) {
                     continue;
@@ -490,6 +493,14 @@ impl<'a> Prover<'a> {
                         continue;
                     }
                     Goal::Public => {
+                        // sts:GetCallerIdentity is allowed to everyone authenticated whatever
+                        // the policy says (spec §4.5): no access the policy opens.
+                        let (service, name) = request.action_parts_lower();
+                        if veto_iam::special::special_action(service, name)
+                            == veto_iam::SpecialAction::NoPermissionNeeded
+                        {
+                            continue;
+                        }
                         let outsider = match request.caller().account() {
                             None => matches!(request.caller(), Caller::Anonymous),
                             Some(a) => a == self.outside_account,
@@ -686,6 +697,8 @@ impl<'a> Prover<'a> {
             .collect();
         let mut groups: Vec<ActionGroup> = Vec::new();
         let mut index: HashMap<Signature, usize> = HashMap::new();
+        let has_rcps = |set: &PolicySet| set.rcps.iter().any(|level| !level.is_empty());
+        let any_rcps = has_rcps(self.policies) || matches!(self.goal, Goal::NewAccess { old } if has_rcps(old));
         let catalog: &'a Catalog = self.catalog;
         // A property naming literal service prefixes needs only those services' actions.
         let prefixes: Option<Vec<&str>> = if self.property.request.action.negated {
@@ -748,13 +761,17 @@ impl<'a> Prover<'a> {
                 resource_cache.insert(formats.clone(), classes);
             }
             let classes = &resource_cache[&formats];
-            // Actions the evaluator treats specially get classes of their own.
-            let assumes = (lower_prefix == "sts" && lower_name.starts_with("assumerole"))
-                || (lower_prefix == "s3"
-                    && matches!(
-                        lower_name.as_str(),
-                        "getbucketpolicy" | "putbucketpolicy" | "deletebucketpolicy"
-                    ));
+            // Actions the evaluator treats specially get classes of their own: the
+            // trust-policy and no-permission actions (spec §4.5), the bucket owner's
+            // bucket-policy actions, and — when RCPs are in play — the services RCPs
+            // apply to (spec §4.2).
+            let special = veto_iam::special::special_action(&lower_prefix, &lower_name);
+            let owner_bucket_policy = lower_prefix == "s3"
+                && matches!(
+                    lower_name.as_str(),
+                    "getbucketpolicy" | "putbucketpolicy" | "deletebucketpolicy"
+                );
+            let rcps = any_rcps && veto_iam::special::rcps_apply(&lower_prefix);
             let keys: Vec<bool> = mentioned
                 .iter()
                 .map(|k| self.catalog.key_applies(service, action, k))
@@ -764,7 +781,9 @@ impl<'a> Prover<'a> {
             let signature = Signature {
                 bits,
                 resources: resource_bits,
-                assumes,
+                special,
+                owner_bucket_policy,
+                rcps,
                 keys,
             };
             if let std::collections::hash_map::Entry::Vacant(e) = index.entry(signature) {
@@ -1085,7 +1104,10 @@ struct Signature {
     bits: Vec<bool>,
     /// The combinations of resource patterns the action's ARNs can produce.
     resources: Vec<Vec<bool>>,
-    assumes: bool,
+    special: veto_iam::SpecialAction,
+    owner_bucket_policy: bool,
+    /// RCPs are given (in either set) and apply to the action's service.
+    rcps: bool,
     keys: Vec<bool>,
 }
 
