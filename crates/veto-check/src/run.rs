@@ -41,6 +41,10 @@ pub struct Finding {
     pub message: String,
     /// The counterexample of a failed proof, replayable with `veto eval`.
     pub request: Option<Request>,
+    /// What is wrong at `pos`, in a few words (the element a failed proof points at).
+    pub label: Option<String>,
+    /// The statement that would make a failed proof hold, as a JSON object.
+    pub fix: Option<serde_json::Value>,
 }
 
 fn applies_to(applies: &ast::Applies, target: &Target) -> bool {
@@ -61,13 +65,17 @@ pub fn check(rules: &[&ast::Rule], targets: &[Target]) -> Vec<Finding> {
         for target in targets.iter().filter(|t| applies_to(applies, t)) {
             for check in rule.checks() {
                 if let Some((pos, message, request)) = run_check(check, &applies.binding.node, target) {
-                    out.push(Finding {
+                    let mut finding = Finding {
                         rule: rule.id.node.clone(),
                         severity,
                         pos,
                         message,
                         request,
-                    });
+                        label: None,
+                        fix: None,
+                    };
+                    crate::explain::refine(&mut finding, check, target);
+                    out.push(finding);
                 }
             }
         }
@@ -86,7 +94,7 @@ fn run_check(check: &Check, binding: &str, target: &Target) -> Option<Failure> {
 }
 
 /// The tree a rule's binding reads: the target's node, plus `bucket` for bucket policies.
-fn binding_node(target: &Target) -> Node {
+pub(crate) fn binding_node(target: &Target) -> Node {
     match target {
         Target::BucketPolicy { bucket_arn, node, .. } => {
             let mut n = node.clone();
@@ -177,7 +185,7 @@ fn value_text(value: &ast::Value, root: &Node) -> Result<String, String> {
     Ok(out)
 }
 
-fn values_json(list: &ValueList, root: &Node) -> Result<Vec<serde_json::Value>, String> {
+pub(crate) fn values_json(list: &ValueList, root: &Node) -> Result<Vec<serde_json::Value>, String> {
     list.values()
         .into_iter()
         .map(|v| match v.terms.as_slice() {
@@ -325,6 +333,9 @@ pub fn property_json(set: &ast::RequestSet, every: bool, root: &Node) -> Result<
     )
 }
 
+/// A failed `allow some` proof, before [`crate::explain`] names the statement that denies.
+pub(crate) const ALL_DENIED: &str = "every such request is explicitly denied: the policy leaves no way to do it";
+
 fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> Option<Failure> {
     let _ = binding;
     let policy = match target {
@@ -373,15 +384,11 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
             let decision = answer.decision.unwrap_or(Decision::ImplicitDeny);
             Some((
                 pos,
-                format!("this request is not denied: {} (decision {decision})", words(&r)),
+                format!("not explicitly denied: {} (decision {decision})", words(&r)),
                 Some(r),
             ))
         }
-        (Verdict::Fails, false) => Some((
-            pos,
-            "every such request is explicitly denied: the policy leaves no way to do it".to_string(),
-            None,
-        )),
+        (Verdict::Fails, false) => Some((pos, ALL_DENIED.to_string(), None)),
         (Verdict::Unknown, _) => Some((pos, format!("could not be decided: {}", answer.reason), None)),
     }
 }
