@@ -3,6 +3,7 @@
 pub mod emit;
 mod eval;
 mod files;
+mod fix;
 mod jsonl;
 mod lint;
 pub mod prove;

@@ -98,7 +98,7 @@ fn read_config(path: Option<&str>) -> Result<Vec<Suppression>, String> {
     Ok(out)
 }
 
-fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileReport {
+pub(crate) fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileReport {
     let mut result = FileReport {
         path: path.to_string(),
         text: String::new(),
@@ -203,10 +203,17 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
         .zip(explicit.par_iter())
         .map(|(p, &explicit)| lint_file(&p.display().to_string(), explicit, &rules))
         .collect();
-    for r in &mut results {
+    let suppress = |r: &mut FileReport| {
         r.findings
             .retain(|f| !suppressions.iter().any(|s| s.rule == f.rule && s.path.matches(&r.path)));
         r.findings.sort_by_key(|f| (f.pos.line, f.pos.column));
+    };
+    for r in &mut results {
+        suppress(r);
+        if args.fix && r.errors.is_empty() {
+            crate::fix::apply(r, &rules);
+            suppress(r);
+        }
     }
     let checked = results.iter().filter(|r| !r.skipped && r.errors.is_empty()).count();
     let errors = results.iter().map(|r| r.errors.len()).sum::<usize>();
