@@ -447,7 +447,7 @@ fn closest<'p>(policy: &'p Policy, property: &Property, request: &Request) -> Op
                 return None;
             }
             let f = failing(s, request);
-            (!f.is_empty()).then(|| (f.len(), std::cmp::Reverse(relevance), s, f))
+            (!f.is_empty()).then_some((f.len(), std::cmp::Reverse(relevance), s, f))
         })
         .min_by_key(|(n, r, s, _)| (*n, *r, s.span.start))
         .map(|(_, _, s, f)| (s, f))

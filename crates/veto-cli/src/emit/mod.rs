@@ -109,3 +109,111 @@ pub fn help(finding: &Finding) -> Option<String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report with a finding of every shape: a failed proof with label, request
+    /// and fix, a plain finding, an input error, and control characters in a message
+    /// (which JUnit XML cannot carry raw).
+    fn report_files() -> Vec<FileReport> {
+        let request = veto_iam::Request::new(
+            "arn:aws:iam::111122223333:role/pipeline",
+            "s3:GetObject",
+            "arn:aws:s3:::b/object-key",
+            Some("111122223333"),
+            veto_iam::Context::new().with("aws:SecureTransport", veto_iam::ContextValue::Single("false".into())),
+        )
+        .expect("a valid request");
+        let text = "{\n  \"Statement\": [\n    {\"Effect\": \"Deny\", \"Action\": \"s3:Delete*\"}\n  ]\n}\n";
+        vec![
+            FileReport {
+                path: "policy.json".into(),
+                text: text.into(),
+                findings: vec![
+                    Finding {
+                        rule: "RULE-A".into(),
+                        severity: Severity::Error,
+                        pos: Pos { line: 3, column: 40 },
+                        message: "not explicitly denied: the request".into(),
+                        request: Some(request),
+                        label: Some("`s3:Delete*` does not cover `s3:GetObject`".into()),
+                        fix: Some(serde_json::json!({"Effect": "Deny", "Principal": "*", "Action": "s3:*"})),
+                    },
+                    Finding {
+                        rule: "RULE-B".into(),
+                        severity: Severity::Warning,
+                        pos: Pos { line: 2, column: 3 },
+                        message: "bell \u{7} and escape \u{1b}[31m in a message".into(),
+                        request: None,
+                        label: None,
+                        fix: None,
+                    },
+                ],
+                errors: Vec::new(),
+                skipped: false,
+            },
+            FileReport {
+                path: "broken.json".into(),
+                text: "{\n".into(),
+                findings: Vec::new(),
+                errors: vec![(Pos { line: 2, column: 1 }, "not valid JSON: unexpected end".into())],
+                skipped: false,
+            },
+        ]
+    }
+
+    fn rules() -> Vec<RuleInfo> {
+        vec![RuleInfo {
+            id: "RULE-A".into(),
+            title: "A title".into(),
+            description: "Why it matters".into(),
+            severity: Severity::Error,
+        }]
+    }
+
+    fn emitted(format: Format) -> String {
+        let (files, rules) = (report_files(), rules());
+        let out = emitter(format).emit(&Report {
+            files: &files,
+            rules: &rules,
+        });
+        format!("--- stdout\n{}\n--- stderr\n{}", out.stdout, out.stderr)
+    }
+
+    #[test]
+    fn text() {
+        insta::assert_snapshot!(emitted(Format::Text));
+    }
+
+    #[test]
+    fn json() {
+        insta::assert_snapshot!(emitted(Format::Json));
+    }
+
+    #[test]
+    fn sarif() {
+        insta::assert_snapshot!(emitted(Format::Sarif));
+    }
+
+    #[test]
+    fn junit() {
+        let out = emitted(Format::Junit);
+        assert!(
+            !out.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')),
+            "control characters are escaped or dropped"
+        );
+        insta::assert_snapshot!(out);
+    }
+
+    /// The rules table is the rule set's rules and every veto-iam code.
+    #[test]
+    fn rules_table_lists_every_code() {
+        let set = RuleSet::load(Vec::new());
+        let table = rules_table(&set);
+        for code in veto_iam::diagnostic::CODES {
+            assert!(table.iter().any(|r| r.id == code.id), "{}", code.id);
+        }
+    }
+}

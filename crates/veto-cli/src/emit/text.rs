@@ -40,16 +40,25 @@ fn token_len(text: &str, at: usize) -> usize {
     rest.chars().next().map_or(0, char::len_utf8)
 }
 
-fn render(
-    path: &str,
-    text: &str,
+/// One message to render at a position of a file.
+struct Shown<'a> {
     pos: Pos,
     severity: Severity,
-    id: Option<&str>,
-    message: &str,
-    label: &str,
-    help: Option<&str>,
-) -> String {
+    id: Option<&'a str>,
+    message: &'a str,
+    label: &'a str,
+    help: Option<&'a str>,
+}
+
+fn render(path: &str, text: &str, shown: Shown) -> String {
+    let Shown {
+        pos,
+        severity,
+        id,
+        message,
+        label,
+        help,
+    } = shown;
     use veto_lang::diagnostic::SnippetLevel;
     let at = offset(text, pos).min(text.len());
     let level = match severity {
@@ -89,12 +98,14 @@ impl Emitter for Text {
                     out.stderr.push_str(&render(
                         &r.path,
                         &r.text,
-                        *pos,
-                        Severity::Error,
-                        None,
-                        message,
-                        "",
-                        None,
+                        Shown {
+                            pos: *pos,
+                            severity: Severity::Error,
+                            id: None,
+                            message,
+                            label: "",
+                            help: None,
+                        },
                     ));
                     out.stderr.push('\n');
                 }
@@ -105,12 +116,14 @@ impl Emitter for Text {
                 out.stdout.push_str(&render(
                     &r.path,
                     &r.text,
-                    f.pos,
-                    f.severity,
-                    Some(&f.rule),
-                    &f.message,
-                    f.label.as_deref().unwrap_or(""),
-                    help.as_deref(),
+                    Shown {
+                        pos: f.pos,
+                        severity: f.severity,
+                        id: Some(&f.rule),
+                        message: &f.message,
+                        label: f.label.as_deref().unwrap_or(""),
+                        help: help.as_deref(),
+                    },
                 ));
                 out.stdout.push('\n');
                 if let Some(request) = &f.request {
