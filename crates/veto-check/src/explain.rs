@@ -839,3 +839,107 @@ pub fn refine(finding: &mut crate::run::Finding, check: &ast::Check, target: &Ta
         finding.fix = e.fix;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::input::{self, Loaded};
+    use crate::ruleset::{RuleSet, SourceFile};
+    use crate::run::{self, Finding};
+
+    fn pack() -> RuleSet {
+        RuleSet::load(
+            veto_rules::PACK
+                .iter()
+                .map(|(name, text)| SourceFile {
+                    name: name.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+        )
+    }
+
+    fn lint(text: &str) -> Vec<Finding> {
+        let set = pack();
+        let rules: Vec<_> = set.rules().collect();
+        match input::load("policy.json", text) {
+            Loaded::Input(i) => run::check(&rules, &i.targets),
+            _ => panic!("the policy loads"),
+        }
+    }
+
+    fn policy(statements: &str) -> String {
+        format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#)
+    }
+
+    const SSE: &str = r#"{"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*",
+        "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}}"#;
+
+    fn finding<'f>(findings: &'f [Finding], rule: &str) -> &'f Finding {
+        findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .unwrap_or_else(|| panic!("no {rule}: {findings:?}"))
+    }
+
+    /// `NotAction` that exempts the action: the label names the exempting pattern.
+    #[test]
+    fn not_action_near_miss() {
+        let tls = r#"{"Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject",
+            "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}"#;
+        let findings = lint(&policy(&format!("{SSE}, {tls}")));
+        let f = finding(&findings, "CP-S3-TLS");
+        assert_eq!(
+            f.label.as_deref(),
+            Some("`NotAction` leaves out `s3:GetObject`, so `s3:GetObject` is not denied")
+        );
+        assert_eq!(f.request.as_ref().map(|r| r.action()), Some("s3:GetObject"));
+    }
+
+    /// A Deny naming one principal: the counterexample is another caller, and the
+    /// label says the principal does not name it.
+    #[test]
+    fn principal_near_miss() {
+        let tls = r#"{"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::123456789012:role/ci"}, "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}"#;
+        let findings = lint(&policy(&format!("{SSE}, {tls}")));
+        let f = finding(&findings, "CP-S3-TLS");
+        let request = f.request.as_ref().expect("a counterexample");
+        // The bucket's account is the one the policy names; its other roles are not denied.
+        assert_eq!(request.caller().to_text(), "arn:aws:iam::123456789012:role/pipeline");
+        assert_eq!(
+            f.label.as_deref(),
+            Some("does not name arn:aws:iam::123456789012:role/pipeline")
+        );
+    }
+
+    /// The choice is deterministic: the same policy gives the same finding twice.
+    #[test]
+    fn counterexample_is_deterministic() {
+        let text = policy(SSE);
+        let (a, b) = (lint(&text), lint(&text));
+        let show = |fs: &[Finding]| {
+            fs.iter()
+                .map(|f| format!("{} {:?} {} {:?}", f.rule, f.pos, f.message, f.label))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(show(&a), show(&b));
+    }
+
+    /// The fix statement for CP-S3-TLS covers the bucket and its objects, in the
+    /// bucket's own ARNs, with `Bool` written as one value.
+    #[test]
+    fn fix_statement_shape() {
+        let findings = lint(&policy(SSE));
+        let f = finding(&findings, "CP-S3-TLS");
+        assert_eq!(
+            f.fix,
+            Some(serde_json::json!({
+                "Sid": "DenyCpS3Tls", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+            }))
+        );
+        // The SSE Deny tests no TLS key, so it is no near miss for the TLS rule.
+        assert_eq!(f.label.as_deref(), Some("no Deny statement in this policy comes close"));
+    }
+}
