@@ -23,9 +23,18 @@ pub fn offset(text: &str, pos: Pos) -> usize {
             .sum::<usize>()
 }
 
-/// How many bytes the token at `at` takes: a whole JSON string, else one character.
+/// How many bytes the token at `at` takes: a whole quoted string, a YAML plain
+/// scalar up to the end of its line (or the flow punctuation that ends it), else
+/// one character (`{`, `[`).
 fn token_len(text: &str, at: usize) -> usize {
     let rest = &text[at.min(text.len())..];
+    if rest.starts_with(|c: char| c.is_alphanumeric() || "!*$-_./:".contains(c)) {
+        let end = rest.find(['\n', ',', ']', '}']).unwrap_or(rest.len());
+        let end = rest[..end].find(" #").unwrap_or(end);
+        // A mapping key ends at its `: `.
+        let end = rest[..end].find(": ").unwrap_or(end);
+        return rest[..end].trim_end().len();
+    }
     if let Some(body) = rest.strip_prefix('"') {
         let mut escaped = false;
         for (i, c) in body.char_indices() {
