@@ -521,7 +521,10 @@ fn veto_test_runs_suites_and_reports_failures() {
     let out = veto(&["test", "tests/suites/broken", "--format", "junit"], None);
     let xml = text(&out.stdout);
     assert!(
-        xml.starts_with("<?xml") && xml.contains("<testsuite name=\"deliberately broken\" tests=\"2\" failures=\"1\">"),
+        xml.starts_with("<?xml")
+            && xml.contains(
+                "<testsuite name=\"deliberately broken\" tests=\"2\" skipped=\"0\" errors=\"0\" failures=\"1\""
+            ),
         "{xml}"
     );
     assert!(xml.contains("<failure message=\"expected ExplicitDeny"), "{xml}");
