@@ -160,3 +160,50 @@ pub fn apply(report: &mut crate::emit::FileReport, rules: &[&ast::Rule]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::insert;
+    use veto_iam::Policy;
+
+    fn added(text: &str) -> String {
+        let policy = Policy::parse(text).expect("the policy loads");
+        let fix =
+            serde_json::json!({"Sid": "New", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"});
+        let out = insert(text, &policy, &[&fix]).expect("inserted");
+        Policy::parse(&out).expect("the fixed policy loads");
+        out
+    }
+
+    #[test]
+    fn keeps_indentation_and_line_endings() {
+        let text = "{\r\n\t\"Version\": \"2012-10-17\",\r\n\t\"Statement\": [\r\n\t\t{\r\n\t\t\t\"Effect\": \"Deny\",\r\n\t\t\t\"Principal\": \"*\",\r\n\t\t\t\"Action\": \"s3:Get*\",\r\n\t\t\t\"Resource\": \"*\"\r\n\t\t}\r\n\t]\r\n}\r\n";
+        let out = added(text);
+        assert!(out.starts_with(&text[..text.find("\r\n\t]").unwrap()]));
+        assert!(
+            out.contains("},\r\n\t\t{\r\n\t\t\t\"Sid\": \"New\",\r\n\t\t\t\"Effect\": \"Deny\""),
+            "{out:?}"
+        );
+        assert!(out.ends_with("\r\n\t\t}\r\n\t]\r\n}\r\n"), "{out:?}");
+    }
+
+    #[test]
+    fn one_line_statements_stay_on_one_line() {
+        let out = added(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:Get*", "Resource": "*"}]}"#,
+        );
+        assert_eq!(
+            out,
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:Get*", "Resource": "*"}, {"Sid":"New","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}]}"#
+        );
+    }
+
+    #[test]
+    fn a_single_statement_object_becomes_an_array() {
+        let out = added(
+            r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:Get*", "Resource": "*"}}"#,
+        );
+        assert!(out.contains(r#""Statement": [{"Effect""#), "{out}");
+        assert!(out.ends_with(r#""Resource":"*"}]}"#), "{out}");
+    }
+}
