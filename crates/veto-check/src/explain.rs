@@ -263,20 +263,23 @@ fn believable(
         resources(property, prover),
         contexts(property, prover),
     );
+    // The catalog check does not depend on the caller: done once.
+    let pairs: Vec<(&String, &String)> = actions
+        .iter()
+        .flat_map(|a| resources.iter().filter(|r| fits(a, r)).map(move |r| (a, r)))
+        .collect();
     for caller in &callers {
-        for action in &actions {
-            for resource in resources.iter().filter(|r| fits(action, r)) {
-                for context in &contexts {
-                    let Ok(request) = Request::new(caller, action, resource, Some(&account), context.clone()) else {
-                        continue;
-                    };
-                    let inside = matches!(
-                        property.request.evaluate(&request, false),
-                        veto_iam::StatementOutcome::Matched(_)
-                    );
-                    if inside && keep(policies.evaluate(&request)) {
-                        return Some(request);
-                    }
+        for &(action, resource) in &pairs {
+            for context in &contexts {
+                let Ok(request) = Request::new(caller, action, resource, Some(&account), context.clone()) else {
+                    continue;
+                };
+                let inside = matches!(
+                    property.request.evaluate(&request, false),
+                    veto_iam::StatementOutcome::Matched(_)
+                );
+                if inside && keep(policies.evaluate(&request)) {
+                    return Some(request);
                 }
             }
         }
