@@ -242,7 +242,7 @@ fn contexts(property: &Property, prover: &Request) -> Vec<Context> {
 
 /// The first believable request inside the property's set that `keep` accepts.
 fn believable(
-    property: &Property,
+    lowered: &Lowered,
     named: &[String],
     policy: &Policy,
     prover: &Request,
@@ -253,6 +253,7 @@ fn believable(
         ..PolicySet::default()
     };
     let account = bucket_account(policy);
+    let property = &lowered.property;
     let callers = [
         format!("arn:aws:iam::{account}:role/{OWN_ROLE}"),
         "anonymous".to_string(),
@@ -263,23 +264,23 @@ fn believable(
         resources(property, prover),
         contexts(property, prover),
     );
-    // The catalog check does not depend on the caller: done once.
-    let pairs: Vec<(&String, &String)> = actions
-        .iter()
-        .flat_map(|a| resources.iter().filter(|r| fits(a, r)).map(move |r| (a, r)))
-        .collect();
+    // The catalog check does not depend on the caller: each pair is checked once,
+    // when first reached (the search usually stops within the first few actions).
+    let mut fit: Vec<Option<bool>> = vec![None; actions.len() * resources.len()];
     for caller in &callers {
-        for &(action, resource) in &pairs {
-            for context in &contexts {
-                let Ok(request) = Request::new(caller, action, resource, Some(&account), context.clone()) else {
+        for (a, action) in actions.iter().enumerate() {
+            for (r, resource) in resources.iter().enumerate() {
+                let known = &mut fit[a * resources.len() + r];
+                if !*known.get_or_insert_with(|| fits(action, resource)) {
                     continue;
-                };
-                let inside = matches!(
-                    property.request.evaluate(&request, false),
-                    veto_iam::StatementOutcome::Matched(_)
-                );
-                if inside && keep(policies.evaluate(&request)) {
-                    return Some(request);
+                }
+                for context in &contexts {
+                    let Ok(request) = Request::new(caller, action, resource, Some(&account), context.clone()) else {
+                        continue;
+                    };
+                    if lowered.contains(&request) && keep(policies.evaluate(&request)) {
+                        return Some(request);
+                    }
                 }
             }
         }
@@ -571,11 +572,56 @@ fn c_pos(statement: &Node) -> Pos {
     statement.get("Condition").map_or(statement.pos, |n| n.pos)
 }
 
-/// Reads the property back from the lowered JSON (the same path `prove` takes).
-fn lowered(set: &ast::RequestSet, every: bool, root: &Node) -> Option<Property> {
-    let text = crate::run::property_json(set, every, root).ok()?.to_string();
-    let value = veto_iam::json::parse(&text).ok()?;
-    veto_prove::property::read_property(&text, &value).ok()
+/// A rule's request set, lowered for explaining: the property, its JSON, and the
+/// `action not` patterns kept apart. The prover gets `action` minus `action not`
+/// as every catalog action that is left (IAM has no statement with both); listing
+/// them costs more than all the rest of an explanation, so here the set is lowered
+/// without `action not` and those patterns are tested on their own.
+struct Lowered {
+    property: Property,
+    json: serde_json::Value,
+    /// `action not` patterns, lower case.
+    excluded: Vec<String>,
+}
+
+impl Lowered {
+    fn new(set: &ast::RequestSet, every: bool, root: &Node) -> Option<Lowered> {
+        let has_action = set.constraints.iter().any(|c| matches!(c, ast::Constraint::Action(_)));
+        let mut excluded = Vec::new();
+        let mut kept = set.clone();
+        if has_action {
+            kept.constraints.retain(|c| match c {
+                ast::Constraint::NotAction(v) => {
+                    if let Ok(values) = crate::run::values_json(&v.node, root) {
+                        excluded.extend(values.iter().filter_map(|v| v.as_str().map(str::to_ascii_lowercase)));
+                    }
+                    false
+                }
+                _ => true,
+            });
+        }
+        let json = crate::run::property_json(&kept, every, root).ok()?;
+        let text = json.to_string();
+        let value = veto_iam::json::parse(&text).ok()?;
+        let property = veto_prove::property::read_property(&text, &value).ok()?;
+        Some(Lowered {
+            property,
+            json,
+            excluded,
+        })
+    }
+
+    /// Is the request one of the set's?
+    fn contains(&self, request: &Request) -> bool {
+        let action = request.action().to_ascii_lowercase();
+        matches!(
+            self.property.request.evaluate(request, false),
+            veto_iam::StatementOutcome::Matched(_)
+        ) && !self
+            .excluded
+            .iter()
+            .any(|p| veto_iam::wildcard::naive_matches(p, &action))
+    }
 }
 
 /// The statement that makes an `every … explicitly denied` proof hold: a Deny for
@@ -583,9 +629,8 @@ fn lowered(set: &ast::RequestSet, every: bool, root: &Node) -> Option<Property> 
 /// A rule with both `action` and `action not` gets a Deny on its `action` alone (a
 /// wider Deny, which never grants anything). A wildcard-action Deny on a bucket or
 /// its objects covers both ARNs, as the AWS examples write it.
-fn fix_statement(rule: &str, set: &ast::RequestSet, root: &Node) -> Option<serde_json::Value> {
-    let mut lowered = crate::run::property_json(set, true, root).ok()?;
-    let request = lowered.get_mut("request")?.as_object_mut()?;
+fn fix_statement(rule: &str, set: &ast::RequestSet, root: &Node, lowered: &Lowered) -> Option<serde_json::Value> {
+    let request = lowered.json.get("request")?.as_object()?;
     let mut actions = Vec::new();
     for c in &set.constraints {
         if let ast::Constraint::Action(v) = c {
@@ -679,9 +724,10 @@ pub fn failed_every(
     prover: &Request,
 ) -> Option<Explained> {
     let policy = policy_of(target)?;
-    let property = lowered(set, true, root)?;
+    let lowered = Lowered::new(set, true, root)?;
+    let property = &lowered.property;
     let named = rule_actions(set, root);
-    let request = believable(&property, &named, policy, prover, |d| !property.decisions.contains(&d))
+    let request = believable(&lowered, &named, policy, prover, |d| !property.decisions.contains(&d))
         .unwrap_or_else(|| prover.clone());
     let policies = PolicySet {
         resource: Some(policy.clone()),
@@ -692,12 +738,12 @@ pub fn failed_every(
         Decision::Allow => "gets Allow from this policy".to_string(),
         d => format!("gets only {d} from this policy, so any identity policy that allows it lets it through"),
     };
-    let fix = fix_statement(rule, set, root);
+    let fix = fix_statement(rule, set, root, &lowered);
     let doc = target.node();
-    let (pos, label, near) = match closest(policy, &property, &request) {
+    let (pos, label, near) = match closest(policy, property, &request) {
         Some((statement, mut elements)) => {
             elements.sort_by_key(|e| display_rank(*e));
-            let (pos, label) = label(doc, statement, elements[0], &property, &request);
+            let (pos, label) = label(doc, statement, elements[0], property, &request);
             let name = statement_name(statement);
             let more: Vec<String> = elements[1..]
                 .iter()
@@ -768,7 +814,8 @@ fn statement_name(statement: &Statement) -> String {
 /// Names the statement that denies a believable one.
 pub fn failed_some(set: &ast::RequestSet, target: &Target, root: &Node) -> Option<Explained> {
     let policy = policy_of(target)?;
-    let property = lowered(set, false, root)?;
+    let lowered = Lowered::new(set, false, root)?;
+    let property = &lowered.property;
     if property.quantifier != Quantifier::Some {
         return None;
     }
@@ -778,10 +825,10 @@ pub fn failed_some(set: &ast::RequestSet, target: &Target, root: &Node) -> Optio
         "s3:PutObject",
         "arn:aws:s3:::example/object-key",
         None,
-        property_context(&property),
+        property_context(property),
     )
     .ok()?;
-    let request = believable(&property, &rule_actions(set, root), policy, &template, |d| {
+    let request = believable(&lowered, &rule_actions(set, root), policy, &template, |d| {
         d == Decision::ExplicitDeny
     })?;
     let policies = PolicySet {
