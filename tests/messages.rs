@@ -78,3 +78,34 @@ fn sarif_rules_table() {
     let rules = &sarif["runs"][0]["tool"]["driver"]["rules"];
     insta::assert_snapshot!(serde_json::to_string_pretty(rules).unwrap());
 }
+
+/// The pass and fail lines of `veto prove --rule` for every bucket-policy rule,
+/// on a policy that passes them all and one that fails them all.
+#[test]
+fn prove_rule_pass_and_fail_lines() {
+    let mut shown = String::new();
+    for rule in [
+        "CP-S3-SSE-KMS",
+        "CP-S3-TLS",
+        "CP-S3-TLS-BUCKET",
+        "CP-S3-UPLOAD-POSSIBLE",
+    ] {
+        for policy in [
+            "rules/fixtures/good-bucket-policy.json",
+            "rules/fixtures/weak-bucket-policy.json",
+        ] {
+            let out = Command::new(env!("CARGO_BIN_EXE_veto"))
+                .args(["prove", "--resource-policy", policy, "--rule", rule])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .output()
+                .expect("veto runs");
+            shown.push_str(&format!(
+                "$ veto prove --resource-policy {policy} --rule {rule}\nexit: {:?}\n{}{}\n",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    insta::assert_snapshot!(shown);
+}
