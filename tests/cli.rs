@@ -530,7 +530,13 @@ fn lint_formats_suppression_and_fail_on() {
     assert!(finding["message"]
         .as_str()
         .unwrap()
-        .contains("this request is not denied: s3:ListBucket on arn:aws:s3:::codepipeline-us-west-2-89050EXAMPLE"));
+        .contains("not explicitly denied: a role of the bucket's account (`arn:aws:iam::111122223333:role/pipeline`) calling `s3:ListBucket` on `arn:aws:s3:::codepipeline-us-west-2-89050EXAMPLE`"));
+    assert_eq!(
+        finding["label"],
+        "names `arn:aws:s3:::codepipeline-us-west-2-89050EXAMPLE/*`, not the bucket ARN itself"
+    );
+    assert_eq!(finding["line"], 22, "points at the TLS statement's Resource");
+    assert_eq!(finding["fix"]["Effect"], "Deny");
     // A suppression needs a reason, and silences the rule for matching paths.
     let config = scratch(
         "veto.toml",
@@ -581,7 +587,10 @@ fn veto_test_runs_suites_and_reports_failures() {
     let out = veto(&["test", "tests/suites/broken", "--format", "junit"], None);
     let xml = text(&out.stdout);
     assert!(
-        xml.starts_with("<?xml") && xml.contains("<testsuite name=\"deliberately broken\" tests=\"2\" failures=\"1\">"),
+        xml.starts_with("<?xml")
+            && xml.contains(
+                "<testsuite name=\"deliberately broken\" tests=\"2\" skipped=\"0\" errors=\"0\" failures=\"1\""
+            ),
         "{xml}"
     );
     assert!(xml.contains("<failure message=\"expected ExplicitDeny"), "{xml}");
@@ -621,7 +630,7 @@ fn prove_a_rule_of_the_pack() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stdout).contains("this request is not denied: s3:ListBucket"),
+        text(&out.stdout).contains("not explicitly denied: a role of the bucket's account (`arn:aws:iam::111122223333:role/pipeline`) calling `s3:ListBucket`"),
         "{}",
         text(&out.stdout)
     );
@@ -693,4 +702,198 @@ fn lint_reports_every_policy_warning() {
         .collect();
     assert!(rules.contains(&"IAM-MISSING-VERSION"), "{report}");
     assert!(rules.contains(&"IAM-NOTPRINCIPAL-EXEMPTS-NOBODY"), "{report}");
+}
+
+/// The weak policy of issue 15: each bucket rule points at the element at fault,
+/// with a label, and its counterexample is a role of the bucket's account doing
+/// the everyday action.
+#[test]
+fn lint_points_at_the_element_that_fails() {
+    let out = veto(
+        &["lint", "--format", "json", "rules/fixtures/weak-bucket-policy.json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = |rule: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} in {report}"))
+            .clone()
+    };
+    let role = "arn:aws:iam::111122223333:role/pipeline";
+    for (rule, line, column, label, action) in [
+        (
+            "CP-S3-TLS",
+            16,
+            17,
+            "`s3:Delete*` does not cover `s3:GetObject`",
+            "s3:GetObject",
+        ),
+        (
+            "CP-S3-SSE-KMS",
+            10,
+            76,
+            "requires `AES256`; the rule needs `aws:kms`",
+            "s3:PutObject",
+        ),
+        (
+            "CP-S3-TLS-BUCKET",
+            17,
+            19,
+            "names `arn:aws:s3:::my-artifacts/*`, not the bucket ARN itself",
+            "s3:ListBucket",
+        ),
+    ] {
+        let f = finding(rule);
+        assert_eq!(
+            (f["line"].as_u64(), f["column"].as_u64()),
+            (Some(line), Some(column)),
+            "{f}"
+        );
+        assert_eq!(f["label"], label, "{f}");
+        assert_eq!(f["request"]["action"], action, "{f}");
+        assert_eq!(f["request"]["principal"], role, "{f}");
+        assert!(
+            f["message"].as_str().unwrap().starts_with("not explicitly denied: "),
+            "{f}"
+        );
+        assert_eq!(f["fix"]["Effect"], "Deny", "{f}");
+    }
+    // `allow some`: the statement that denies every upload is named.
+    let upload = finding("CP-S3-UPLOAD-POSSIBLE");
+    assert!(upload["message"]
+        .as_str()
+        .unwrap()
+        .contains("by statement `DenyWrongEncryption`"));
+    assert_eq!(upload["line"], 6);
+}
+
+/// A policy with no Deny near the request: the finding points at the policy and says so.
+#[test]
+fn lint_without_a_near_miss_points_at_the_policy() {
+    let out = veto(&["lint", "--format", "json", "rules/fixtures/sse-missing.json"], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &report["findings"][0];
+    assert_eq!(f["rule"], "CP-S3-SSE-KMS");
+    assert_eq!(f["label"], "no Deny statement in this policy comes close");
+    assert_eq!(f["line"], 3);
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("no Deny statement in the policy comes close"));
+}
+
+/// `veto lint --fix`: every failing bucket-policy fixture passes afterwards, a
+/// passing file stays byte-identical, and `veto diff` finds no new access.
+#[test]
+fn lint_fix_inserts_the_suggested_statements() {
+    for name in [
+        "seed-bucket-policy.json",
+        "sse-missing.json",
+        "tls-delete-only.json",
+        "good-bucket-policy.json",
+    ] {
+        let original = std::fs::read(format!("rules/fixtures/{name}")).unwrap();
+        let path = scratch(&format!("fix-{name}"), &original);
+        let path = path.to_str().unwrap();
+        let out = veto(&["lint", "--fix", path], None);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        let fixed = std::fs::read(path).unwrap();
+        if name == "good-bucket-policy.json" {
+            assert_eq!(fixed, original, "a passing file is left byte-identical");
+            continue;
+        }
+        assert_ne!(fixed, original, "{name} was fixed");
+        // The original text is kept: the fix only adds lines.
+        let kept = text(&original);
+        let head = kept
+            .trim_end()
+            .trim_end_matches('}')
+            .trim_end()
+            .trim_end_matches(']')
+            .trim_end();
+        assert!(
+            text(&fixed).starts_with(head),
+            "{name}: formatting kept\n{}",
+            text(&fixed)
+        );
+        let again = veto(&["lint", "--format", "json", path], None);
+        let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+        assert_eq!(report["findings"], serde_json::json!([]), "{name}");
+        let original_path = scratch(&format!("orig-{name}"), &original);
+        let diff = veto(&["diff", original_path.to_str().unwrap(), path], None);
+        assert_eq!(diff.status.code(), Some(0), "{name}: {}", text(&diff.stdout));
+        assert!(text(&diff.stdout).contains("no new access"), "{}", text(&diff.stdout));
+    }
+}
+
+/// A fix that would make another rule fail is refused (exit 2) and nothing is written.
+#[test]
+fn lint_fix_refuses_a_fix_that_breaks_another_rule() {
+    let rules = scratch(
+        "contradiction.veto",
+        br#"rule DENY-UPLOADS {
+  title "uploads are denied"
+  severity error
+  applies bucket_policy as p
+  deny every request {
+    action "s3:PutObject"
+    resource p.bucket + "/*"
+  }
+}
+
+rule UPLOADS-POSSIBLE {
+  title "uploads stay possible"
+  severity warning
+  applies bucket_policy as p
+  allow some request {
+    action "s3:PutObject"
+    resource p.bucket + "/*"
+  }
+}
+"#,
+    );
+    let original = std::fs::read("rules/fixtures/good-bucket-policy.json").unwrap();
+    let path = scratch("fix-refused.json", &original);
+    let out = veto(
+        &[
+            "lint",
+            "--fix",
+            "--rules",
+            rules.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("refusing to fix"), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(&path).unwrap(), original, "nothing written");
+}
+
+/// JUnit output escapes control characters (quick-junit writes it).
+#[test]
+fn lint_junit_is_well_formed() {
+    let out = veto(
+        &["lint", "--format", "junit", "rules/fixtures/tls-delete-only.json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let xml = text(&out.stdout);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(
+        xml.contains("<testsuite name=\"rules/fixtures/tls-delete-only.json\""),
+        "{xml}"
+    );
+    assert!(xml.contains("<failure message=\"not explicitly denied"), "{xml}");
+    assert!(!xml.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')));
 }

@@ -3,6 +3,7 @@
 
 pub mod cfn;
 pub mod doc;
+pub mod explain;
 pub mod input;
 pub mod ruleset;
 pub mod run;

@@ -20,6 +20,10 @@ pub struct Finding {
     pub message: String,
     /// The counterexample of a failed proof, replayable with `veto eval`.
     pub request: Option<Request>,
+    /// What is wrong at `pos`, in a few words (the element a failed proof points at).
+    pub label: Option<String>,
+    /// The statement that would make a failed proof hold, as a JSON object.
+    pub fix: Option<serde_json::Value>,
 }
 
 fn applies_to(applies: &ast::Applies, target: &Target) -> bool {
@@ -40,13 +44,17 @@ pub fn check(rules: &[&ast::Rule], targets: &[Target]) -> Vec<Finding> {
         for target in targets.iter().filter(|t| applies_to(applies, t)) {
             for check in rule.checks() {
                 if let Some((pos, message, request)) = run_check(check, &applies.binding.node, target) {
-                    out.push(Finding {
+                    let mut finding = Finding {
                         rule: rule.id.node.clone(),
                         severity,
                         pos,
                         message,
                         request,
-                    });
+                        label: None,
+                        fix: None,
+                    };
+                    crate::explain::refine(&mut finding, check, target);
+                    out.push(finding);
                 }
             }
         }
@@ -65,7 +73,7 @@ fn run_check(check: &Check, binding: &str, target: &Target) -> Option<Failure> {
 }
 
 /// The tree a rule's binding reads: the target's node, plus `bucket` for bucket policies.
-fn binding_node(target: &Target) -> Node {
+pub(crate) fn binding_node(target: &Target) -> Node {
     match target {
         Target::BucketPolicy { bucket_arn, node, .. } => {
             let mut n = node.clone();
@@ -156,7 +164,7 @@ fn value_text(value: &ast::Value, root: &Node) -> Result<String, String> {
     Ok(out)
 }
 
-fn value_texts(list: &ValueList, root: &Node) -> Result<Vec<String>, String> {
+pub(crate) fn value_texts(list: &ValueList, root: &Node) -> Result<Vec<String>, String> {
     list.values().into_iter().map(|v| value_text(v, root)).collect()
 }
 
@@ -190,6 +198,30 @@ fn operator(op: WhenOp, key: &str) -> &'static str {
 /// The property a request set describes, built as the prover's typed `Property`
 /// (the request set is a Deny statement read by the policy reader; no JSON text).
 pub fn lower_property(set: &ast::RequestSet, every: bool, root: &Node) -> Result<Property, String> {
+    let mut request = lower_request(set, root)?;
+    if request.action.is_none() {
+        request.action = Some(ElementSpec::new(false, ["*".to_string()]));
+    }
+    if request.resource.is_none() {
+        request.resource = Some(ElementSpec::new(false, ["*".to_string()]));
+    }
+    let statement = request.build().map_err(|e| e.to_string())?;
+    let (quantifier, decisions) = if every {
+        (Quantifier::Every, vec![Decision::ExplicitDeny])
+    } else {
+        (Quantifier::Some, vec![Decision::Allow, Decision::ImplicitDeny])
+    };
+    Ok(Property {
+        quantifier,
+        request: statement,
+        resource_account: None,
+        decisions,
+    })
+}
+
+/// A request set as a typed statement, elements the set leaves open left out (the
+/// prover reads them as `*`; a suggested fix leaves them out).
+pub(crate) fn lower_request(set: &ast::RequestSet, root: &Node) -> Result<StatementSpec, String> {
     let mut request = StatementSpec::new(Effect::Deny);
     let mut not_action: Option<Vec<String>> = None;
     for c in &set.constraints {
@@ -275,23 +307,9 @@ pub fn lower_property(set: &ast::RequestSet, every: bool, root: &Node) -> Result
         }
         (Some(include), None) => request.action = Some(include),
         (None, Some(exclude)) => request.action = Some(ElementSpec::new(true, exclude)),
-        (None, None) => request.action = Some(ElementSpec::new(false, ["*".to_string()])),
+        (None, None) => {}
     }
-    if request.resource.is_none() {
-        request.resource = Some(ElementSpec::new(false, ["*".to_string()]));
-    }
-    let statement = request.build().map_err(|e| e.to_string())?;
-    let (quantifier, decisions) = if every {
-        (Quantifier::Every, vec![Decision::ExplicitDeny])
-    } else {
-        (Quantifier::Some, vec![Decision::Allow, Decision::ImplicitDeny])
-    };
-    Ok(Property {
-        quantifier,
-        request: statement,
-        resource_account: None,
-        decisions,
-    })
+    Ok(request)
 }
 
 /// The compiled matchers of a list of action patterns.
@@ -302,6 +320,9 @@ fn action_matchers(actions: ElementSpec) -> Result<Vec<veto_iam::policy::ActionM
     let statement = spec.build().map_err(|e| e.to_string())?;
     Ok(statement.action.patterns.into_iter().map(|p| p.matcher).collect())
 }
+
+/// A failed `allow some` proof, before [`crate::explain`] names the statement that denies.
+pub(crate) const ALL_DENIED: &str = "every such request is explicitly denied: the policy leaves no way to do it";
 
 fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> Option<Failure> {
     let _ = binding;
@@ -340,15 +361,11 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
             let decision = answer.decision.unwrap_or(Decision::ImplicitDeny);
             Some((
                 pos,
-                format!("this request is not denied: {} (decision {decision})", words(&r)),
+                format!("not explicitly denied: {} (decision {decision})", words(&r)),
                 Some(r),
             ))
         }
-        (Verdict::Fails, false) => Some((
-            pos,
-            "every such request is explicitly denied: the policy leaves no way to do it".to_string(),
-            None,
-        )),
+        (Verdict::Fails, false) => Some((pos, ALL_DENIED.to_string(), None)),
         (Verdict::Unknown, _) => Some((pos, format!("could not be decided: {}", answer.reason), None)),
     }
 }

@@ -1,10 +1,12 @@
 //! The `veto` command line.
 
+pub mod emit;
 mod eval;
 mod files;
+mod fix;
 mod jsonl;
 mod lint;
-mod prove;
+pub mod prove;
 mod render;
 mod rules;
 mod test;

@@ -1,11 +1,11 @@
 //! `veto lint`: policies, CloudFormation templates and Terraform plans against the
-//! rule pack, with text, JSON or SARIF output.
+//! rule pack, with text, JSON, SARIF or JUnit output (see [`crate::emit`]).
 
+use crate::emit::{self, FileReport, Format, Report};
 use crate::files;
 use crate::rules::read_rule_files;
 use crate::EXIT_INPUT;
 use rayon::prelude::*;
-use serde_json::{json, Value};
 use std::process::ExitCode;
 use veto_check::doc::Pos;
 use veto_check::input::{self, Loaded};
@@ -15,13 +15,6 @@ use veto_lang::ast;
 
 /// Extensions of files a directory walk reads.
 const EXTENSIONS: &[&str] = &[".json", ".yaml", ".yml", ".template"];
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LintFormat {
-    Text,
-    Json,
-    Sarif,
-}
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
@@ -42,7 +35,11 @@ pub struct LintArgs {
     extend: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    format: LintFormat,
+    format: Format,
+    /// Add the suggested statements to plain policy files that fail a proof, when
+    /// the result passes and allows nothing the original did not.
+    #[arg(long)]
+    fix: bool,
     /// The lowest severity that fails the run (exit 1).
     #[arg(long, value_enum, default_value = "error")]
     fail_on: FailOn,
@@ -101,18 +98,8 @@ fn read_config(path: Option<&str>) -> Result<Vec<Suppression>, String> {
     Ok(out)
 }
 
-struct FileResult {
-    path: String,
-    text: String,
-    findings: Vec<Finding>,
-    /// Input errors: not loadable, or not a policy when named explicitly.
-    errors: Vec<(Pos, String)>,
-    /// A file walked into that is neither a policy nor a template.
-    skipped: bool,
-}
-
-fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileResult {
-    let mut result = FileResult {
+pub(crate) fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileReport {
+    let mut result = FileReport {
         path: path.to_string(),
         text: String::new(),
         findings: Vec::new(),
@@ -156,6 +143,8 @@ fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileResult {
                         None => d.to_string(),
                     },
                     request: None,
+                    label: None,
+                    fix: None,
                 });
             }
         }
@@ -165,50 +154,6 @@ fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileResult {
     }
     result.text = text;
     result
-}
-
-fn offset(text: &str, pos: Pos) -> usize {
-    let line_start = text
-        .split_inclusive('\n')
-        .take(pos.line.saturating_sub(1))
-        .map(str::len)
-        .sum::<usize>();
-    let line = &text[line_start.min(text.len())..];
-    line_start
-        + line
-            .chars()
-            .take(pos.column.saturating_sub(1))
-            .map(char::len_utf8)
-            .sum::<usize>()
-}
-
-fn render(
-    path: &str,
-    text: &str,
-    pos: Pos,
-    is_error: bool,
-    id: Option<&str>,
-    message: &str,
-    help: Option<&str>,
-) -> String {
-    use veto_source::render::SnippetLevel;
-    let at = offset(text, pos).min(text.len());
-    let level = if is_error {
-        SnippetLevel::Error
-    } else {
-        SnippetLevel::Warning
-    };
-    veto_source::render::render_snippet(
-        path,
-        text,
-        0,
-        level,
-        id,
-        message,
-        veto_source::Span::new(at, at + 1),
-        "",
-        help,
-    )
 }
 
 pub fn run_lint(args: LintArgs) -> ExitCode {
@@ -253,15 +198,22 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
         .iter()
         .map(|p| args.paths.iter().any(|a| std::path::Path::new(a) == p.as_path()))
         .collect();
-    let mut results: Vec<FileResult> = paths
+    let mut results: Vec<FileReport> = paths
         .par_iter()
         .zip(explicit.par_iter())
         .map(|(p, &explicit)| lint_file(&p.display().to_string(), explicit, &rules))
         .collect();
-    for r in &mut results {
+    let suppress = |r: &mut FileReport| {
         r.findings
             .retain(|f| !suppressions.iter().any(|s| s.rule == f.rule && s.path.matches(&r.path)));
         r.findings.sort_by_key(|f| (f.pos.line, f.pos.column));
+    };
+    for r in &mut results {
+        suppress(r);
+        if args.fix && r.errors.is_empty() {
+            crate::fix::apply(r, &rules);
+            suppress(r);
+        }
     }
     let checked = results.iter().filter(|r| !r.skipped && r.errors.is_empty()).count();
     let errors = results.iter().map(|r| r.errors.len()).sum::<usize>();
@@ -274,11 +226,13 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
         .iter()
         .flat_map(|r| &r.findings)
         .any(|f| f.severity >= threshold);
-    match args.format {
-        LintFormat::Text => print_text(&results),
-        LintFormat::Json => print_json(&results),
-        LintFormat::Sarif => print_sarif(&results, &rule_set),
-    }
+    let table = emit::rules_table(&rule_set);
+    let output = emit::emitter(args.format).emit(&Report {
+        files: &results,
+        rules: &table,
+    });
+    print!("{}", output.stdout);
+    eprint!("{}", output.stderr);
     if no_input {
         eprintln!(
             "error: no IAM policies, CloudFormation templates or Terraform plans found in {}",
@@ -293,120 +247,4 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn print_text(results: &[FileResult]) {
-    let (mut findings, mut errors) = (0, 0);
-    for r in results {
-        for (pos, message) in &r.errors {
-            errors += 1;
-            if r.text.is_empty() {
-                eprintln!("error: {}:{}:{}: {message}", r.path, pos.line, pos.column);
-            } else {
-                eprintln!("{}", render(&r.path, &r.text, *pos, true, None, message, None));
-            }
-        }
-        for f in &r.findings {
-            findings += 1;
-            let mut out = render(
-                &r.path,
-                &r.text,
-                f.pos,
-                f.severity == Severity::Error,
-                Some(&f.rule),
-                &f.message,
-                None,
-            );
-            if f.severity == Severity::Info {
-                out = out.replacen("warning[", "info[", 1);
-            }
-            println!("{out}");
-            if let Some(request) = &f.request {
-                println!("  replay: {}\n", crate::prove::request_json(request));
-            }
-        }
-    }
-    let checked = results.iter().filter(|r| !r.skipped && r.errors.is_empty()).count();
-    eprintln!("{checked} file(s) checked: {findings} finding(s), {errors} input error(s)");
-}
-
-fn print_json(results: &[FileResult]) {
-    let mut findings = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
-        for f in &r.findings {
-            let mut entry = json!({"rule": f.rule, "severity": f.severity.as_str(), "path": r.path,
-                                   "line": f.pos.line, "column": f.pos.column, "message": f.message});
-            if let Some(request) = &f.request {
-                entry["request"] = crate::prove::request_json(request);
-            }
-            findings.push(entry);
-        }
-        for (pos, message) in &r.errors {
-            errors.push(json!({"path": r.path, "line": pos.line, "column": pos.column, "message": message}));
-        }
-    }
-    println!("{}", json!({"findings": findings, "errors": errors}));
-}
-
-fn print_sarif(results: &[FileResult], rule_set: &RuleSet) {
-    let level = |s: Severity| match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "note",
-    };
-    let mut rules: Vec<Value> = rule_set
-        .rules()
-        .map(|r| {
-            let severity = Severity::parse(r.severity().map_or("error", |s| s.node.as_str()));
-            json!({
-                "id": r.id.node,
-                "shortDescription": {"text": r.title().map_or("", |t| t.node.as_str())},
-                "fullDescription": {"text": r.rationale().map_or_else(|| r.title().map_or("", |t| t.node.as_str()), |t| t.node.as_str())},
-                "defaultConfiguration": {"level": level(severity)},
-            })
-        })
-        .collect();
-    for code in [
-        veto_iam::validate::UNKNOWN_SERVICE,
-        veto_iam::validate::UNKNOWN_ACTION,
-        veto_iam::validate::UNKNOWN_KEY,
-        veto_iam::validate::KEY_NOT_APPLICABLE,
-        veto_iam::validate::OPERATOR_TYPE,
-        veto_iam::validate::MISSING_QUALIFIER,
-        veto_iam::validate::RESOURCE_MISMATCH,
-    ] {
-        rules.push(json!({"id": code, "shortDescription": {"text": code}, "fullDescription": {"text": "A name the AWS catalog does not know, or that does not fit where it is used."}, "defaultConfiguration": {"level": "warning"}}));
-    }
-    let mut sarif_results = Vec::new();
-    for r in results {
-        for f in &r.findings {
-            sarif_results.push(json!({
-                "ruleId": f.rule,
-                "level": level(f.severity),
-                "message": {"text": f.message},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": r.path},
-                    "region": {"startLine": f.pos.line.max(1), "startColumn": f.pos.column.max(1)}
-                }}]
-            }));
-        }
-    }
-    let notifications: Vec<Value> = results
-        .iter()
-        .flat_map(|r| r.errors.iter().map(move |(pos, m)| (r, pos, m)))
-        .map(|(r, pos, m)| json!({"level": "error", "message": {"text": m}, "locations": [{"physicalLocation": {"artifactLocation": {"uri": r.path}, "region": {"startLine": pos.line.max(1), "startColumn": pos.column.max(1)}}}]}))
-        .collect();
-    println!(
-        "{}",
-        json!({
-            "version": "2.1.0",
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "runs": [{
-                "tool": {"driver": {"name": "veto", "version": env!("CARGO_PKG_VERSION"), "rules": rules}},
-                "results": sarif_results,
-                "invocations": [{"executionSuccessful": notifications.is_empty(), "toolExecutionNotifications": notifications}]
-            }]
-        })
-    );
 }

@@ -25,13 +25,6 @@ pub struct TestArgs {
     format: TestFormat,
 }
 
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 pub fn run_test(args: TestArgs) -> ExitCode {
     let paths = match files::collect(&args.paths, &[".veto"]) {
         Ok(p) => p,
@@ -113,47 +106,43 @@ pub fn run_test(args: TestArgs) -> ExitCode {
             );
         }
         TestFormat::Junit => {
-            let mut out = format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"{}\" failures=\"{failed}\">\n",
-                results.len()
-            );
+            // quick-junit writes the XML: attributes and text escaped, control
+            // characters (which XML 1.0 cannot carry) dropped.
+            use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+            let mut report = Report::new("veto test");
             for s in &discovery.suites {
-                let mine: Vec<_> = results
+                let mut suite = TestSuite::new(s.name.as_str());
+                for (t, r, time) in results
                     .iter()
                     .filter(|(t, _, _)| s.tests.iter().any(|x| std::ptr::eq(x, *t)))
-                    .collect();
-                let fails = mine.iter().filter(|(_, r, _)| r.is_err()).count();
-                out.push_str(&format!(
-                    "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\">\n",
-                    xml(&s.name),
-                    mine.len()
-                ));
-                for (t, r, time) in mine {
-                    let case = t.name.split(" :: ").nth(1).unwrap_or(&t.name);
-                    out.push_str(&format!(
-                        "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\" time=\"{:.6}\"",
-                        xml(case),
-                        xml(&s.name),
-                        xml(&t.file),
-                        t.pos.line,
-                        time.as_secs_f64()
-                    ));
-                    match r {
-                        Ok(()) => out.push_str("/>\n"),
+                {
+                    let case_name = t.name.split(" :: ").nth(1).unwrap_or(&t.name);
+                    let status = match r {
+                        Ok(()) => TestCaseStatus::success(),
                         Err(text) => {
-                            let first = text.lines().next().unwrap_or("");
-                            out.push_str(&format!(
-                                ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
-                                xml(first),
-                                xml(text)
-                            ));
+                            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                            status
+                                .set_message(text.lines().next().unwrap_or(""))
+                                .set_description(text.as_str());
+                            status
                         }
-                    }
+                    };
+                    let mut case = TestCase::new(case_name, status);
+                    case.set_classname(s.name.as_str())
+                        .set_time(*time)
+                        .add_property(quick_junit::Property::new("file", t.file.as_str()))
+                        .add_property(quick_junit::Property::new("line", t.pos.line.to_string()));
+                    suite.add_test_case(case);
                 }
-                out.push_str("  </testsuite>\n");
+                report.add_test_suite(suite);
             }
-            out.push_str("</testsuites>\n");
-            print!("{out}");
+            match report.to_string() {
+                Ok(xml) => print!("{xml}"),
+                Err(e) => {
+                    eprintln!("error: cannot write JUnit XML: {e}");
+                    return ExitCode::from(EXIT_INPUT);
+                }
+            }
         }
     }
     if failed > 0 {

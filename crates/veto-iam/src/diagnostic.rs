@@ -67,3 +67,105 @@ impl std::fmt::Display for Diagnostic {
         }
     }
 }
+
+/// A warning code and what it means, for tools' rule tables (SARIF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code {
+    pub id: &'static str,
+    pub title: &'static str,
+}
+
+/// Every warning code this crate reports. A test reads the crate's sources and
+/// fails when a code is used that this table does not list.
+pub const CODES: &[Code] = &[
+    Code {
+        id: "IAM-MISSING-VERSION",
+        title: "The policy has no Version: policy variables are read as literal text.",
+    },
+    Code {
+        id: "IAM-ID-IN-IDENTITY",
+        title: "An Id in an identity policy is ignored by IAM.",
+    },
+    Code {
+        id: "IAM-NOTPRINCIPAL-EXEMPTS-NOBODY",
+        title: "A NotPrincipal that exempts nobody it seems to exempt.",
+    },
+    Code {
+        id: "IAM-LITERAL-VARIABLE",
+        title: "A `${…}` that is not a policy variable here, read as literal text.",
+    },
+    Code {
+        id: "IAM-LITERAL-WILDCARD",
+        title: "A `*` or `?` in an operator that does not match wildcards.",
+    },
+    Code {
+        id: "IAM-VALUE-NEVER-MATCHES",
+        title: "A condition value that no request can match.",
+    },
+    Code {
+        id: "IAM-NULL-QUALIFIER",
+        title: "A set qualifier on the Null operator.",
+    },
+    Code {
+        id: "IAM-HOST-BITS",
+        title: "A CIDR block with host bits set.",
+    },
+    Code {
+        id: "IAM-PRIVATE-SOURCE-IP",
+        title: "aws:SourceIp compared with a private address range, which it never carries.",
+    },
+    Code {
+        id: "IAM-UNKNOWN-SERVICE",
+        title: "A service prefix the AWS catalog does not know.",
+    },
+    Code {
+        id: "IAM-UNKNOWN-ACTION",
+        title: "An action the AWS catalog does not know.",
+    },
+    Code {
+        id: "IAM-UNKNOWN-KEY",
+        title: "A condition key the AWS catalog does not know.",
+    },
+    Code {
+        id: "IAM-KEY-NOT-APPLICABLE",
+        title: "A condition key that applies to none of the statement's actions.",
+    },
+    Code {
+        id: "IAM-OPERATOR-TYPE",
+        title: "A condition operator of the wrong type for its key.",
+    },
+    Code {
+        id: "IAM-MISSING-QUALIFIER",
+        title: "A multi-valued key compared without ForAllValues or ForAnyValue.",
+    },
+    Code {
+        id: "IAM-RESOURCE-MISMATCH",
+        title: "A resource that fits no resource type of the statement's actions.",
+    },
+];
+
+#[cfg(test)]
+mod codes_tests {
+    /// Every `"IAM-…"` literal in this crate's sources is listed in [`super::CODES`].
+    #[test]
+    fn every_code_is_listed() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("src is readable") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("source is readable");
+            for (i, _) in text.match_indices("\"IAM-") {
+                let rest = &text[i + 1..];
+                let code = &rest[..rest.find('"').unwrap_or(rest.len())];
+                // Only whole codes (`IAM-` then capitals and dashes), not this test's own pattern.
+                if code.len() <= 4 || !code.chars().all(|c| c.is_ascii_uppercase() || c == '-') {
+                    continue;
+                }
+                if !super::CODES.iter().any(|c| c.id == code) {
+                    missing.push(format!("{}: {code}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "codes not in CODES: {missing:?}");
+    }
+}
