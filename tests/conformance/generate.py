@@ -770,6 +770,9 @@ bad("resource-and-notresource", stmt(NotResource="*"), "§1.8", "both Resource a
 bad("principal-in-identity", stmt(principal="*"), "§1.10 principal forbidden in identity policies", "not allowed in an identity policy")
 bad("missing-principal-in-resource", policy(stmt()), "§1.10 required in resource policies", "needs a Principal", slot="resource_policy", raw=True)
 bad("notprincipal-with-allow", policy(stmt("Allow", "*", "*", None, NotPrincipal={"AWS": BOB})), "§1.4", "NotPrincipal is only supported", slot="resource_policy", raw=True)
+# The IAM guide: "You cannot use the NotPrincipal element in ... an IAM role trust policy";
+# a resource-policy statement without Resource is a trust policy statement (README).
+bad("notprincipal-in-trust-policy", {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotPrincipal": {"AWS": ROOT}, "Action": "sts:AssumeRole"}]}, "§1.10 trust policies have no NotPrincipal; §1.8 principal element where forbidden", "not allowed in a role trust policy", slot="resource_policy", raw=True)
 bad("principal-and-notprincipal", policy(stmt("Deny", "*", "*", "*", NotPrincipal={"AWS": BOB})), "§1.8", "both Principal and NotPrincipal", slot="resource_policy", raw=True)
 bad("edge39-partial-principal-wildcard", policy(stmt("Allow", "*", "*", {"AWS": f"arn:aws:iam::{A}:role/*"})), "§6.39", "partial wildcard", slot="resource_policy", raw=True)
 bad("principal-account-wildcard", policy(stmt("Allow", "*", "*", {"AWS": "arn:aws:iam::*:root"})), "§1.4", "partial wildcard", slot="resource_policy", raw=True)
