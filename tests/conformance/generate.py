@@ -551,6 +551,8 @@ not_principal("anonymous-never-escapes", {"AWS": [ROOT, BOB]}, "anonymous", XDEN
 not_principal("edge41-boundary-always-denied", {"AWS": [BOB, ROOT]}, BOB, XDENY, "§6.41 NotPrincipal+Deny always denies principals with a boundary", boundary=policy(stmt()))
 not_principal("service-listed", {"Service": "codepipeline.amazonaws.com"}, "codepipeline.amazonaws.com", IDENY, "§2.6 a listed service escapes the Deny; nothing grants it")
 not_principal("service-not-listed", {"Service": "codebuild.amazonaws.com"}, "codepipeline.amazonaws.com", XDENY, "§2.6")
+not_principal("federated-listed", {"Federated": "cognito-identity.amazonaws.com"}, "cognito-identity.amazonaws.com", IDENY, "§2.6 a listed Federated entry exempts the caller it names (README: equal caller string), as under Principal; nothing grants it")
+not_principal("federated-not-listed", {"Federated": "accounts.google.com"}, "cognito-identity.amazonaws.com", XDENY, "§2.6")
 not_principal("root-account-listed", {"AWS": A}, ROOT, ALLOW, "§2.6 the root user's chain is its account")
 not_principal("other-account", {"AWS": [BOB, ROOT]}, B_SESSION, XDENY, "§2.6")
 not_principal("session-account-and-role-only", {"AWS": [ROOT, ROLE]}, SESSION, XDENY, "§2.6 the session level is missing")
