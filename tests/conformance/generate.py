@@ -348,6 +348,14 @@ for cid, op, vals, ctx, holds, why in [
     ("forany-ifexists-empty", "ForAnyValue:StringEqualsIfExists", ["env"], [], False, "§3.13"),
     ("forall-ifexists-absent", "ForAllValues:StringEqualsIfExists", ["env"], ABSENT, True, "§3.10 redundant with ForAllValues"),
     ("forany-ignore-case", "ForAnyValue:StringEqualsIgnoreCase", ["ENV"], ["env"], True, "§3.3"),
+    # §3.13 "present, empty set" column, rows not pinned above.
+    ("plain-on-empty-set", "StringEquals", "env", [], False, "§3.13 positive operator, present empty set: false"),
+    ("negated-on-empty-set", "StringNotEquals", "env", [], False, "§3.13 negated operator, present empty set: false"),
+    ("ifexists-on-empty-set", "StringEqualsIfExists", "env", [], False, "§3.13 IfExists, present empty set: false"),
+    ("negated-ifexists-on-empty-set", "StringNotEqualsIfExists", "env", [], False, "§3.13 IfExists (either polarity), present empty set: false"),
+    ("forall-negated-empty", "ForAllValues:StringNotEquals", ["env"], [], True, "§3.13 ForAllValues: empty set true, negated included"),
+    ("forany-negated-absent", "ForAnyValue:StringNotEquals", ["env"], ABSENT, False, "§3.13 ForAnyValue: absent false, negated included"),
+    ("forany-negated-empty", "ForAnyValue:StringNotEquals", ["env"], [], False, "§3.13 ForAnyValue: empty set false, negated included"),
     ("forall-empty-string-is-a-value", "ForAllValues:StringEquals", ["env"], "", False, "§3.13 note: veto treats a context value \"\" as a value, not an empty set (README)"),
 ]:
     cond(G, cid, op, TK, vals, ctx, holds, why)
