@@ -348,6 +348,14 @@ for cid, op, vals, ctx, holds, why in [
     ("forany-ifexists-empty", "ForAnyValue:StringEqualsIfExists", ["env"], [], False, "§3.13"),
     ("forall-ifexists-absent", "ForAllValues:StringEqualsIfExists", ["env"], ABSENT, True, "§3.10 redundant with ForAllValues"),
     ("forany-ignore-case", "ForAnyValue:StringEqualsIgnoreCase", ["ENV"], ["env"], True, "§3.3"),
+    # §3.13 "present, empty set" column, rows not pinned above.
+    ("plain-on-empty-set", "StringEquals", "env", [], False, "§3.13 positive operator, present empty set: false"),
+    ("negated-on-empty-set", "StringNotEquals", "env", [], False, "§3.13 negated operator, present empty set: false"),
+    ("ifexists-on-empty-set", "StringEqualsIfExists", "env", [], False, "§3.13 IfExists, present empty set: false"),
+    ("negated-ifexists-on-empty-set", "StringNotEqualsIfExists", "env", [], False, "§3.13 IfExists (either polarity), present empty set: false"),
+    ("forall-negated-empty", "ForAllValues:StringNotEquals", ["env"], [], True, "§3.13 ForAllValues: empty set true, negated included"),
+    ("forany-negated-absent", "ForAnyValue:StringNotEquals", ["env"], ABSENT, False, "§3.13 ForAnyValue: absent false, negated included"),
+    ("forany-negated-empty", "ForAnyValue:StringNotEquals", ["env"], [], False, "§3.13 ForAnyValue: empty set false, negated included"),
     ("forall-empty-string-is-a-value", "ForAllValues:StringEquals", ["env"], "", False, "§3.13 note: veto treats a context value \"\" as a value, not an empty set (README)"),
 ]:
     cond(G, cid, op, TK, vals, ctx, holds, why)
@@ -551,6 +559,8 @@ not_principal("anonymous-never-escapes", {"AWS": [ROOT, BOB]}, "anonymous", XDEN
 not_principal("edge41-boundary-always-denied", {"AWS": [BOB, ROOT]}, BOB, XDENY, "§6.41 NotPrincipal+Deny always denies principals with a boundary", boundary=policy(stmt()))
 not_principal("service-listed", {"Service": "codepipeline.amazonaws.com"}, "codepipeline.amazonaws.com", IDENY, "§2.6 a listed service escapes the Deny; nothing grants it")
 not_principal("service-not-listed", {"Service": "codebuild.amazonaws.com"}, "codepipeline.amazonaws.com", XDENY, "§2.6")
+not_principal("federated-listed", {"Federated": "cognito-identity.amazonaws.com"}, "cognito-identity.amazonaws.com", IDENY, "§2.6 a listed Federated entry exempts the caller it names (README: equal caller string), as under Principal; nothing grants it")
+not_principal("federated-not-listed", {"Federated": "accounts.google.com"}, "cognito-identity.amazonaws.com", XDENY, "§2.6")
 not_principal("root-account-listed", {"AWS": A}, ROOT, ALLOW, "§2.6 the root user's chain is its account")
 not_principal("other-account", {"AWS": [BOB, ROOT]}, B_SESSION, XDENY, "§2.6")
 not_principal("session-account-and-role-only", {"AWS": [ROOT, ROLE]}, SESSION, XDENY, "§2.6 the session level is missing")
@@ -770,6 +780,9 @@ bad("resource-and-notresource", stmt(NotResource="*"), "§1.8", "both Resource a
 bad("principal-in-identity", stmt(principal="*"), "§1.10 principal forbidden in identity policies", "not allowed in an identity policy")
 bad("missing-principal-in-resource", policy(stmt()), "§1.10 required in resource policies", "needs a Principal", slot="resource_policy", raw=True)
 bad("notprincipal-with-allow", policy(stmt("Allow", "*", "*", None, NotPrincipal={"AWS": BOB})), "§1.4", "NotPrincipal is only supported", slot="resource_policy", raw=True)
+# The IAM guide: "You cannot use the NotPrincipal element in ... an IAM role trust policy";
+# a resource-policy statement without Resource is a trust policy statement (README).
+bad("notprincipal-in-trust-policy", {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotPrincipal": {"AWS": ROOT}, "Action": "sts:AssumeRole"}]}, "§1.10 trust policies have no NotPrincipal; §1.8 principal element where forbidden", "not allowed in a role trust policy", slot="resource_policy", raw=True)
 bad("principal-and-notprincipal", policy(stmt("Deny", "*", "*", "*", NotPrincipal={"AWS": BOB})), "§1.8", "both Principal and NotPrincipal", slot="resource_policy", raw=True)
 bad("edge39-partial-principal-wildcard", policy(stmt("Allow", "*", "*", {"AWS": f"arn:aws:iam::{A}:role/*"})), "§6.39", "partial wildcard", slot="resource_policy", raw=True)
 bad("principal-account-wildcard", policy(stmt("Allow", "*", "*", {"AWS": "arn:aws:iam::*:root"})), "§1.4", "partial wildcard", slot="resource_policy", raw=True)

@@ -151,6 +151,16 @@ case("special/tag-session-needs-trust", "holds",
      "§4.5 sts:TagSession and sts:SetSourceIdentity on a role need its trust policy; none is given",
      prop("every", ["ImplicitDeny", "ExplicitDeny"], Action=["sts:TagSession", "sts:SetSourceIdentity"], Resource="arn:aws:iam::*:role/*"),
      identity_policies=[doc({"Effect": "Allow", "Action": "sts:*", "Resource": "*"})])
+# A trust policy naming a web-identity provider (Federated): the evaluator grants the caller
+# string equal to the entry (README), so the search must try it, or it claims "holds" wrongly.
+FED_TRUST = doc({"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"})
+case("principals/federated-entry-is-searched", "fails",
+     "§1.4, §2.6 a Federated entry names its provider's sessions: cognito-identity.amazonaws.com may assume the role",
+     prop("every", ["ImplicitDeny", "ExplicitDeny"], Action="sts:AssumeRoleWithWebIdentity", Resource=f"arn:aws:iam::{A}:role/T"),
+     resource_policy=FED_TRUST)
+case("principals/service-entry-is-searched", "fails", "§4.5 a Service entry in a trust policy lets that service assume the role",
+     prop("every", ["ImplicitDeny", "ExplicitDeny"], Action="sts:AssumeRole", Resource=f"arn:aws:iam::{A}:role/T"),
+     resource_policy=doc({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}))
 case("special/rcps-skip-other-services", "fails", "§4.2 RCPs apply only to their services: an RCP Deny of * leaves ec2 and the rest allowed",
      prop("every", ["ExplicitDeny"], Action="*"), identity_policies=[ALLOW_EVERYTHING], rcps=[[DENY_EVERYTHING]])
 case("special/rcps-skip-sns-next-to-s3", "fails",

@@ -350,6 +350,20 @@ impl Policy {
                     ));
                 }
             }
+            // A resource-policy statement without Resource is a role trust policy statement
+            // (README), and the IAM guide forbids NotPrincipal there: "You cannot use the
+            // NotPrincipal element in an IAM identity-based policy nor in an IAM role trust
+            // policy" (spec §1.10: trust policies have no NotPrincipal; §1.8: a principal
+            // element where forbidden is a load error).
+            if kind == PolicyKind::Resource && s.resource.is_none() {
+                if let Some(p) = s.principal.as_ref().filter(|p| p.negated) {
+                    out.push(Diagnostic::error(
+                        s.path.clone(),
+                        "NotPrincipal is not allowed in a role trust policy (a statement without Resource)",
+                        p.span,
+                    ));
+                }
+            }
             if s.resource.is_none() && kind != PolicyKind::Resource {
                 out.push(Diagnostic::error(
                     s.path.clone(),

@@ -87,7 +87,11 @@ impl PrincipalElement {
             |account: &str| listed(&|k| matches!(k, PrincipalKind::Account { account: a } if a == account));
         match caller {
             Caller::Anonymous => false,
-            Caller::Service(s) => listed(&|k| matches!(k, PrincipalKind::Service(x) if x == s)),
+            // A `Federated` or `CanonicalUser` entry names the caller string equal to it, as
+            // it does under `Principal` (README), so listing it exempts that caller too.
+            Caller::Service(s) => listed(
+                &|k| matches!(k, PrincipalKind::Service(x) | PrincipalKind::Federated(x) | PrincipalKind::CanonicalUser(x) if x == s),
+            ),
             Caller::Root { account, .. } => account_listed(account),
             Caller::User { account, arn, .. } => {
                 account_listed(account) && listed(&|k| matches!(k, PrincipalKind::User { arn: a } if a == arn))

@@ -632,7 +632,13 @@ impl<'a> Prover<'a> {
                     PrincipalKind::FederatedUser { arn } => {
                         feds.push(arn.clone());
                     }
-                    PrincipalKind::Service(s) => services.push(s.clone()),
+                    // `Federated` and `CanonicalUser` entries name a caller string equal
+                    // to the entry (README), e.g. `cognito-identity.amazonaws.com`; the
+                    // evaluator grants it, so the search must try it (spec §1.4, §2.6).
+                    // Those `Caller::parse` rejects (SAML provider ARNs) are dropped below.
+                    PrincipalKind::Service(s) | PrincipalKind::Federated(s) | PrincipalKind::CanonicalUser(s) => {
+                        services.push(s.clone())
+                    }
                     _ => {}
                 }
             }
