@@ -571,3 +571,58 @@ fn prove_a_rule_of_the_pack() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn lint_reads_aws_cli_output_with_positions() {
+    // `aws s3api get-bucket-policy`: the policy is a JSON string; positions point
+    // into the string, and the message names the wrapper.
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObjekt","Resource":"arn:aws:s3:::my-artifacts/*"}]}"#;
+    let wrapped = serde_json::json!({ "Policy": policy }).to_string();
+    let path = scratch("get-bucket-policy.json", format!("{wrapped}\n").as_bytes());
+    let out = veto(&["lint", "--format", "json", path.to_str().unwrap()], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "IAM-UNKNOWN-ACTION")
+        .unwrap_or_else(|| panic!("{report}"));
+    let column = finding["column"].as_u64().unwrap() as usize;
+    // The column is the escaped quote before `s3:GetObjekt` in the file's line.
+    assert_eq!(&wrapped[column - 1..column + 15], r#"\"s3:GetObjekt\""#, "{finding}");
+    assert!(finding["message"].as_str().unwrap().contains("get-bucket-policy"));
+    // The bucket-policy rules run on it too.
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "CP-S3-SSE-KMS"));
+
+    // `aws iam get-policy-version`: the document inline, positions as in the file.
+    let out = veto(
+        &[
+            "lint",
+            "--format",
+            "json",
+            "tests/real/aws-managed/AWSCodeBuildAdminAccess.json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"][0]["line"], 83);
+    assert!(report["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("get-policy-version"));
+
+    // A broken document inside the string is an input error positioned in the file.
+    let path = scratch("broken-get-bucket-policy.json", br#"{"Policy": "{\"Statement\": [}"}"#);
+    let out = veto(&["lint", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("broken-get-bucket-policy.json:1:"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -83,21 +83,29 @@ impl Node {
 
 /// A JSON value as a document tree.
 pub fn from_json(value: &JsonValue, text: &str, index: &LineIndex) -> Node {
-    let lc = index.line_col(text, value.span.start);
-    let pos = Pos {
-        line: lc.line,
-        column: lc.column,
-    };
+    from_json_at(value, &|offset| {
+        let lc = index.line_col(text, offset);
+        Pos {
+            line: lc.line,
+            column: lc.column,
+        }
+    })
+}
+
+/// A JSON value as a document tree, with `at` turning the value's byte offsets
+/// into positions (for JSON read out of a string inside another file).
+pub fn from_json_at(value: &JsonValue, at: &dyn Fn(usize) -> Pos) -> Node {
+    let pos = at(value.span.start);
     let v = match &value.kind {
         JsonKind::Null => Value::Null,
         JsonKind::Bool(b) => Value::Bool(*b),
         JsonKind::Number(n) => Value::Number(n.clone()),
         JsonKind::String(s) => Value::Str(s.clone()),
-        JsonKind::Array(items) => Value::List(items.iter().map(|i| from_json(i, text, index)).collect()),
+        JsonKind::Array(items) => Value::List(items.iter().map(|i| from_json_at(i, at)).collect()),
         JsonKind::Object(members) => Value::Map(
             members
                 .iter()
-                .map(|m| (m.key.clone(), from_json(&m.value, text, index)))
+                .map(|m| (m.key.clone(), from_json_at(&m.value, at)))
                 .collect(),
         ),
     };

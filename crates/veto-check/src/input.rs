@@ -3,6 +3,7 @@
 //! targets.
 
 use crate::cfn::{self, Template};
+use crate::cli_output;
 use crate::doc::{self, Node, Pos, Value};
 use crate::targets::Target;
 use crate::Problem;
@@ -24,6 +25,8 @@ pub struct Input {
     pub targets: Vec<Target>,
     /// Catalog findings and warnings about the policies read, positioned in the file.
     pub warnings: Vec<(Pos, Diagnostic)>,
+    /// For AWS CLI output, which command's output and the member the policy is in.
+    pub wrapper: Option<&'static str>,
 }
 
 pub enum Loaded {
@@ -74,8 +77,12 @@ pub fn load(name: &str, text: &str) -> Loaded {
         }
     };
     let has = |k: &str| root.get(k).is_some();
+    let file_pos = |offset: usize| pos_of(text, &index, offset);
     if has("Statement") {
-        return load_policy_file(text, &index, &root, json_value.as_ref());
+        return load_policy(&root, json_value.as_ref(), &file_pos);
+    }
+    if let Some(wrapped) = json_value.as_ref().and_then(cli_output::unwrap) {
+        return load_wrapped(text, &wrapped, &file_pos);
     }
     if has("Resources") || has("AWSTemplateFormatVersion") {
         let mut problems = Vec::new();
@@ -88,6 +95,7 @@ pub fn load(name: &str, text: &str) -> Loaded {
             kind: FileKind::CloudFormation,
             targets,
             warnings,
+            wrapper: None,
         });
     }
     if has("format_version") && (has("planned_values") || has("resource_changes") || has("terraform_version")) {
@@ -101,6 +109,7 @@ pub fn load(name: &str, text: &str) -> Loaded {
             kind: FileKind::TerraformPlan,
             targets,
             warnings,
+            wrapper: None,
         });
     }
     Loaded::NotOurs(Problem::new(
@@ -122,14 +131,49 @@ fn policy_warnings(targets: &[Target]) -> Vec<(Pos, Diagnostic)> {
     out
 }
 
-fn load_policy_file(text: &str, index: &LineIndex, root: &Node, json_value: Option<&json::JsonValue>) -> Loaded {
+/// The policy inside an AWS CLI output, positioned in the file (inside the
+/// `Policy` string too).
+fn load_wrapped(text: &str, wrapped: &cli_output::Wrapped, file_pos: &dyn Fn(usize) -> Pos) -> Loaded {
+    let mut loaded = match wrapped.document {
+        cli_output::Document::Inline(v) => load_policy(&doc::from_json_at(v, file_pos), Some(v), file_pos),
+        cli_output::Document::Text(v) => {
+            let inner = v.as_str().unwrap_or_default();
+            // The literal as written in the file: from the opening quote to the closing one.
+            let start = v.span.start;
+            let raw = text.get(v.span.start..v.span.end).unwrap_or_default();
+            let offsets = cli_output::decoded_offsets(raw);
+            let at = |offset: usize| cli_output::position_in_literal(&offsets, start, offset, file_pos);
+            match json::parse(inner) {
+                Ok(parsed) => load_policy(&doc::from_json_at(&parsed, &at), Some(&parsed), &at),
+                Err(e) => {
+                    return Loaded::Failed(vec![Problem::new(
+                        at(e.span.start),
+                        format!("{}: not valid JSON: {}", wrapped.wrapper, e.message),
+                    )])
+                }
+            }
+        }
+    };
+    match &mut loaded {
+        Loaded::Input(input) => input.wrapper = Some(wrapped.wrapper),
+        Loaded::Failed(problems) => {
+            for p in problems {
+                p.message = format!("{}: {}", wrapped.wrapper, p.message);
+            }
+        }
+        Loaded::NotOurs(_) => {}
+    }
+    loaded
+}
+
+fn load_policy(root: &Node, json_value: Option<&json::JsonValue>, file_pos: &dyn Fn(usize) -> Pos) -> Loaded {
     let parsed = match json_value {
         Some(v) => Policy::from_json(v),
         None => Policy::parse(&cfn::policy_text(root)),
     };
     let at = |d: &Diagnostic| {
         if json_value.is_some() {
-            pos_of(text, index, d.span.start)
+            file_pos(d.span.start)
         } else {
             root.pos
         }
@@ -171,6 +215,7 @@ fn load_policy_file(text: &str, index: &LineIndex, root: &Node, json_value: Opti
         kind: FileKind::Policy,
         targets,
         warnings,
+        wrapper: None,
     })
 }
 

@@ -2,6 +2,7 @@
 //! binds each rule to its targets, and runs structure checks and proofs.
 
 pub mod cfn;
+pub mod cli_output;
 pub mod doc;
 pub mod input;
 pub mod ruleset;

@@ -134,6 +134,7 @@ fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileResult {
     match input::load(path, &text) {
         Loaded::Input(input) => {
             result.findings = run::check(rules, &input.targets);
+            let wrapper = input.wrapper;
             for (pos, d) in input.warnings {
                 let Some(code) = d.code else { continue };
                 result.findings.push(Finding {
@@ -146,6 +147,12 @@ fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileResult {
                     },
                     request: None,
                 });
+            }
+            // AWS CLI output: say which member the policy was read from.
+            if let Some(w) = wrapper {
+                for f in &mut result.findings {
+                    f.message = format!("{} (in {w})", f.message);
+                }
             }
         }
         Loaded::NotOurs(p) if explicit => result.errors.push((p.pos, p.message)),
