@@ -626,3 +626,75 @@ fn lint_reads_aws_cli_output_with_positions() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn undecided_is_its_own_outcome() {
+    // The key's spec comes from another stack: CP-KMS-SYMMETRIC cannot be decided.
+    let template = b"Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeySpec: !ImportValue SharedKeySpec
+      EnableKeyRotation: true
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault:
+              SSEAlgorithm: aws:kms
+              KMSMasterKeyID: !GetAtt Key.Arn
+";
+    let path = scratch("undecided-key.yaml", template);
+    let path = path.to_str().unwrap();
+    let out = veto(&["lint", path], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("undecided[CP-KMS-SYMMETRIC]"), "{stdout}");
+    assert!(text(&out.stderr).contains("1 undecided"), "{}", text(&out.stderr));
+    assert_eq!(
+        veto(&["lint", "--fail-on", "undecided", path], None).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        veto(&["lint", "--fail-on", "warning", path], None).status.code(),
+        Some(0)
+    );
+    let out = veto(&["lint", "--format", "json", path], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"][0]["outcome"], "undecided", "{report}");
+    let out = veto(&["lint", "--format", "sarif", path], None);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["kind"], "review", "{result}");
+    assert_eq!(result["level"], "none", "{result}");
+}
+
+#[test]
+fn skip_unrecognized_counts_files_that_are_not_ours() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("skip-unrecognized");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("package.json"), "{\"name\": \"x\"}").unwrap();
+    std::fs::write(
+        dir.join("tsconfig.json"),
+        "{\n  // comments\n  \"compilerOptions\": {}\n}",
+    )
+    .unwrap();
+    std::fs::write(dir.join("ci.yml"), "on: [push]\njobs: {}\n").unwrap();
+    let files: Vec<String> = ["package.json", "tsconfig.json", "ci.yml"]
+        .iter()
+        .map(|f| dir.join(f).display().to_string())
+        .collect();
+    let mut args = vec!["lint", "--skip-unrecognized"];
+    args.extend(files.iter().map(String::as_str));
+    let out = veto(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("3 skipped"), "{}", text(&out.stderr));
+    // Named without the flag, package.json is still an input error.
+    assert_eq!(veto(&["lint", &files[0]], None).status.code(), Some(2));
+    // A broken policy is not skipped.
+    std::fs::write(dir.join("broken-policy.json"), "{\"Statement\": [").unwrap();
+    let broken = dir.join("broken-policy.json").display().to_string();
+    let out = veto(&["lint", "--skip-unrecognized", &broken], None);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}

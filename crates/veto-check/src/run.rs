@@ -32,11 +32,23 @@ impl Severity {
     }
 }
 
-/// One thing wrong with one input.
+/// What a rule's check came to on one target, when it did not pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The rule does not hold.
+    Fails,
+    /// The answer depends on what the input does not fix (a parameter without
+    /// a value, a condition, an unmodelled attribute, a prover limit): neither
+    /// a pass nor a failure. It fails a run only with `--fail-on undecided`.
+    Undecided,
+}
+
+/// One thing wrong (or undecidable) with one input.
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub rule: String,
     pub severity: Severity,
+    pub outcome: Outcome,
     pub pos: Pos,
     pub message: String,
     /// The counterexample of a failed proof, replayable with `veto eval`.
@@ -60,13 +72,14 @@ pub fn check(rules: &[&ast::Rule], targets: &[Target]) -> Vec<Finding> {
         let severity = Severity::parse(rule.severity().map_or("error", |s| s.node.as_str()));
         for target in targets.iter().filter(|t| applies_to(applies, t)) {
             for check in rule.checks() {
-                if let Some((pos, message, request)) = run_check(check, &applies.binding.node, target) {
+                if let Some(f) = run_check(check, &applies.binding.node, target) {
                     out.push(Finding {
                         rule: rule.id.node.clone(),
                         severity,
-                        pos,
-                        message,
-                        request,
+                        outcome: f.outcome,
+                        pos: f.pos,
+                        message: f.message,
+                        request: f.request,
                     });
                 }
             }
@@ -75,7 +88,31 @@ pub fn check(rules: &[&ast::Rule], targets: &[Target]) -> Vec<Finding> {
     out
 }
 
-type Failure = (Pos, String, Option<Request>);
+/// A check that did not pass: where, why, and the counterexample if any.
+struct Failure {
+    outcome: Outcome,
+    pos: Pos,
+    message: String,
+    request: Option<Request>,
+}
+
+fn fails(pos: Pos, message: String) -> Failure {
+    Failure {
+        outcome: Outcome::Fails,
+        pos,
+        message,
+        request: None,
+    }
+}
+
+fn undecided(pos: Pos, message: String) -> Failure {
+    Failure {
+        outcome: Outcome::Undecided,
+        pos,
+        message,
+        request: None,
+    }
+}
 
 fn run_check(check: &Check, binding: &str, target: &Target) -> Option<Failure> {
     match check {
@@ -154,8 +191,37 @@ fn path_text(p: &ast::Path) -> String {
     out
 }
 
+/// Why a request set could not be turned into a property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PropertyError {
+    /// A value it reads is not known (a parameter without a value…).
+    Unknown(String),
+    /// The rule cannot be stated for this target.
+    Invalid(String),
+}
+
+impl std::fmt::Display for PropertyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PropertyError::Unknown(m) | PropertyError::Invalid(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<String> for PropertyError {
+    fn from(m: String) -> Self {
+        PropertyError::Invalid(m)
+    }
+}
+
+impl From<&str> for PropertyError {
+    fn from(m: &str) -> Self {
+        PropertyError::Invalid(m.to_string())
+    }
+}
+
 /// A value as text, for constraints (`p.bucket + "/*"`).
-fn value_text(value: &ast::Value, root: &Node) -> Result<String, String> {
+fn value_text(value: &ast::Value, root: &Node) -> Result<String, PropertyError> {
     let mut out = String::new();
     for t in &value.terms {
         match &t.node {
@@ -167,17 +233,17 @@ fn value_text(value: &ast::Value, root: &Node) -> Result<String, String> {
                     Value::Str(s) => out.push_str(s),
                     Value::Number(s) => out.push_str(s),
                     Value::Bool(b) => out.push_str(&b.to_string()),
-                    _ => return Err(format!("`{}` is not a single value", path_text(p))),
+                    _ => return Err(format!("`{}` is not a single value", path_text(p)).into()),
                 },
-                Lookup::Missing => return Err(format!("`{}` is missing", path_text(p))),
-                Lookup::Unknown(d) => return Err(format!("`{}` is not known ({d})", path_text(p))),
+                Lookup::Missing => return Err(format!("`{}` is missing", path_text(p)).into()),
+                Lookup::Unknown(d) => return Err(PropertyError::Unknown(format!("{d} is not known"))),
             },
         }
     }
     Ok(out)
 }
 
-fn values_json(list: &ValueList, root: &Node) -> Result<Vec<serde_json::Value>, String> {
+fn values_json(list: &ValueList, root: &Node) -> Result<Vec<serde_json::Value>, PropertyError> {
     list.values()
         .into_iter()
         .map(|v| match v.terms.as_slice() {
@@ -215,7 +281,7 @@ fn operator(op: WhenOp, key: &str) -> &'static str {
 }
 
 /// The property a request set describes, as the prover's JSON.
-pub fn property_json(set: &ast::RequestSet, every: bool, root: &Node) -> Result<serde_json::Value, String> {
+pub fn property_json(set: &ast::RequestSet, every: bool, root: &Node) -> Result<serde_json::Value, PropertyError> {
     let mut request = serde_json::Map::new();
     let mut conditions: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
     for c in &set.constraints {
@@ -272,9 +338,9 @@ pub fn property_json(set: &ast::RequestSet, every: bool, root: &Node) -> Result<
                     .entry(op.to_string())
                     .or_insert_with(|| serde_json::json!({}));
                 if block.get(key).is_some() {
-                    return Err(format!(
-                        "two `when` tests compare `{key}` the same way; combine them into one list"
-                    ));
+                    return Err(
+                        format!("two `when` tests compare `{key}` the same way; combine them into one list").into(),
+                    );
                 }
                 block[key] = values;
             }
@@ -330,13 +396,12 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
     let policy = match target {
         Target::BucketPolicy { policy, .. } | Target::Policy { policy, .. } => policy,
         Target::UndecidedPolicy { reason, .. } => {
-            return Some((target.pos(), format!("could not be decided: {reason}"), None))
+            return Some(undecided(target.pos(), format!("could not be decided: {reason}")))
         }
         _ => {
-            return Some((
+            return Some(fails(
                 target.pos(),
                 format!("a proof needs a policy, and {} is a {}", target.name(), target.kind()),
-                None,
             ));
         }
     };
@@ -344,13 +409,14 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
     let pos = policy_pos(target);
     let property = match property_json(set, every, &root) {
         Ok(p) => p,
-        Err(e) => return Some((pos, format!("could not be checked: {e}"), None)),
+        Err(PropertyError::Unknown(e)) => return Some(undecided(pos, format!("could not be decided: {e}"))),
+        Err(PropertyError::Invalid(e)) => return Some(fails(pos, format!("could not be checked: {e}"))),
     };
     let text = property.to_string();
     let value = veto_iam::json::parse(&text).ok()?;
     let property = match veto_prove::property::read_property(&text, &value) {
         Ok(p) => p,
-        Err((e, _)) => return Some((pos, format!("could not be checked: {e}"), None)),
+        Err((e, _)) => return Some(fails(pos, format!("could not be checked: {e}"))),
     };
     let policies = PolicySet {
         resource: Some(policy.clone()),
@@ -362,18 +428,18 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
         (Verdict::Fails, true) => {
             let r = answer.request?;
             let decision = answer.decision.unwrap_or(Decision::ImplicitDeny);
-            Some((
+            Some(Failure {
+                outcome: Outcome::Fails,
                 pos,
-                format!("this request is not denied: {} (decision {decision})", words(&r)),
-                Some(r),
-            ))
+                message: format!("this request is not denied: {} (decision {decision})", words(&r)),
+                request: Some(r),
+            })
         }
-        (Verdict::Fails, false) => Some((
+        (Verdict::Fails, false) => Some(fails(
             pos,
             "every such request is explicitly denied: the policy leaves no way to do it".to_string(),
-            None,
         )),
-        (Verdict::Unknown, _) => Some((pos, format!("could not be decided: {}", answer.reason), None)),
+        (Verdict::Unknown, _) => Some(undecided(pos, format!("could not be decided: {}", answer.reason))),
     }
 }
 
@@ -599,7 +665,7 @@ fn require(expr: &Expr, binding: &str, target: &Target) -> Option<Failure> {
     }
     let facts = facts.join(", ");
     Some(match truth {
-        Truth::Unknown => (pos, format!("{}: could not be decided: {facts}", target.name()), None),
-        _ => (pos, format!("{}: {facts}", target.name()), None),
+        Truth::Unknown => undecided(pos, format!("{}: could not be decided: {facts}", target.name())),
+        _ => fails(pos, format!("{}: {facts}", target.name())),
     })
 }

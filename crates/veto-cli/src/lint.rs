@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use veto_check::doc::Pos;
 use veto_check::input::{self, Loaded};
 use veto_check::ruleset::RuleSet;
-use veto_check::run::{self, Finding, Severity};
+use veto_check::run::{self, Finding, Outcome, Severity};
 use veto_lang::ast;
 
 /// Extensions of files a directory walk reads.
@@ -25,8 +25,12 @@ pub enum LintFormat {
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
+    /// Findings of severity error (always included).
     Error,
+    /// Warnings too.
     Warning,
+    /// Rules that could not be decided, too.
+    Undecided,
 }
 
 #[derive(clap::Args)]
@@ -43,12 +47,18 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: LintFormat,
-    /// The lowest severity that fails the run (exit 1).
-    #[arg(long, value_enum, default_value = "error")]
-    fail_on: FailOn,
+    /// What fails the run (exit 1): `error` (always), `warning`, `undecided`;
+    /// repeat or separate with commas (`--fail-on warning,undecided`).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "error")]
+    fail_on: Vec<FailOn>,
     /// Suppressions (default: ./veto.toml when it exists).
     #[arg(long, value_name = "FILE")]
     config: Option<String>,
+    /// Skip (and count) named files that are neither a policy, a template nor a
+    /// plan, instead of reporting them as input errors: the pre-commit hook's
+    /// mode, which is handed every JSON and YAML file of a repository.
+    #[arg(long)]
+    skip_unrecognized: bool,
 }
 
 /// One silenced rule: `[[suppress]] rule = "ID", path = "glob", reason = "…"` in veto.toml.
@@ -101,7 +111,16 @@ struct FileResult {
     skipped: bool,
 }
 
-fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileResult {
+/// Could this file have been meant as a policy, template or plan? In
+/// `--skip-unrecognized` mode a file that does not parse is skipped only when
+/// it names none of their top-level members (a broken policy still fails).
+fn looks_like_ours(text: &str) -> bool {
+    ["Statement", "Resources", "AWSTemplateFormatVersion", "format_version"]
+        .iter()
+        .any(|k| text.contains(k))
+}
+
+fn lint_file(path: &str, explicit: bool, skip_unrecognized: bool, rules: &[&ast::Rule]) -> FileResult {
     let mut result = FileResult {
         path: path.to_string(),
         text: String::new(),
@@ -140,6 +159,7 @@ fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileResult {
                 result.findings.push(Finding {
                     rule: code.to_string(),
                     severity: Severity::Warning,
+                    outcome: Outcome::Fails,
                     pos,
                     message: match &d.help {
                         Some(h) => format!("{d} ({h})"),
@@ -155,8 +175,9 @@ fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileResult {
                 }
             }
         }
-        Loaded::NotOurs(p) if explicit => result.errors.push((p.pos, p.message)),
+        Loaded::NotOurs(p) if explicit && !skip_unrecognized => result.errors.push((p.pos, p.message)),
         Loaded::NotOurs(_) => result.skipped = true,
+        Loaded::Failed(_) if skip_unrecognized && !looks_like_ours(&text) => result.skipped = true,
         Loaded::Failed(problems) => result.errors.extend(problems.into_iter().map(|p| (p.pos, p.message))),
     }
     result.text = text;
@@ -252,7 +273,7 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
     let mut results: Vec<FileResult> = paths
         .par_iter()
         .zip(explicit.par_iter())
-        .map(|(p, &explicit)| lint_file(&p.display().to_string(), explicit, &rules))
+        .map(|(p, &explicit)| lint_file(&p.display().to_string(), explicit, args.skip_unrecognized, &rules))
         .collect();
     for r in &mut results {
         r.findings
@@ -261,15 +282,19 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
     }
     let checked = results.iter().filter(|r| !r.skipped && r.errors.is_empty()).count();
     let errors = results.iter().map(|r| r.errors.len()).sum::<usize>();
-    let no_input = checked == 0 && errors == 0;
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
+    // Nothing to check is an input error, unless unrecognized files were skipped
+    // on purpose (a commit that touches no policy).
+    let no_input = checked == 0 && errors == 0 && !args.skip_unrecognized;
+    let threshold = if args.fail_on.contains(&FailOn::Warning) {
+        Severity::Warning
+    } else {
+        Severity::Error
     };
-    let failing = results
-        .iter()
-        .flat_map(|r| &r.findings)
-        .any(|f| f.severity >= threshold);
+    let fail_undecided = args.fail_on.contains(&FailOn::Undecided);
+    let failing = results.iter().flat_map(|r| &r.findings).any(|f| match f.outcome {
+        Outcome::Fails => f.severity >= threshold,
+        Outcome::Undecided => fail_undecided,
+    });
     match args.format {
         LintFormat::Text => print_text(&results),
         LintFormat::Json => print_json(&results),
@@ -304,16 +329,19 @@ fn print_text(results: &[FileResult]) {
         }
         for f in &r.findings {
             findings += 1;
+            let undecided = f.outcome == Outcome::Undecided;
             let mut out = render(
                 &r.path,
                 &r.text,
                 f.pos,
-                f.severity == Severity::Error,
+                f.severity == Severity::Error && !undecided,
                 Some(&f.rule),
                 &f.message,
                 None,
             );
-            if f.severity == Severity::Info {
+            if undecided {
+                out = out.replacen("warning[", "undecided[", 1);
+            } else if f.severity == Severity::Info {
                 out = out.replacen("warning[", "info[", 1);
             }
             println!("{out}");
@@ -323,7 +351,24 @@ fn print_text(results: &[FileResult]) {
         }
     }
     let checked = results.iter().filter(|r| !r.skipped && r.errors.is_empty()).count();
-    eprintln!("{checked} file(s) checked: {findings} finding(s), {errors} input error(s)");
+    let undecided = results
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.outcome == Outcome::Undecided)
+        .count();
+    let findings = findings - undecided;
+    let undecided = if undecided > 0 {
+        format!(", {undecided} undecided")
+    } else {
+        String::new()
+    };
+    let skipped = results.iter().filter(|r| r.skipped).count();
+    let skipped = if skipped > 0 {
+        format!(", {skipped} skipped (neither a policy, a template nor a plan)")
+    } else {
+        String::new()
+    };
+    eprintln!("{checked} file(s) checked{skipped}: {findings} finding(s){undecided}, {errors} input error(s)");
 }
 
 fn print_json(results: &[FileResult]) {
@@ -331,7 +376,11 @@ fn print_json(results: &[FileResult]) {
     let mut errors = Vec::new();
     for r in results {
         for f in &r.findings {
-            let mut entry = json!({"rule": f.rule, "severity": f.severity.as_str(), "path": r.path,
+            let outcome = match f.outcome {
+                Outcome::Fails => "fails",
+                Outcome::Undecided => "undecided",
+            };
+            let mut entry = json!({"rule": f.rule, "severity": f.severity.as_str(), "outcome": outcome, "path": r.path,
                                    "line": f.pos.line, "column": f.pos.column, "message": f.message});
             if let Some(request) = &f.request {
                 entry["request"] = crate::prove::request_json(request);
@@ -342,7 +391,11 @@ fn print_json(results: &[FileResult]) {
             errors.push(json!({"path": r.path, "line": pos.line, "column": pos.column, "message": message}));
         }
     }
-    println!("{}", json!({"findings": findings, "errors": errors}));
+    let skipped: Vec<&str> = results.iter().filter(|r| r.skipped).map(|r| r.path.as_str()).collect();
+    println!(
+        "{}",
+        json!({"findings": findings, "errors": errors, "skipped": skipped})
+    );
 }
 
 fn print_sarif(results: &[FileResult], rule_set: &RuleSet) {
@@ -377,9 +430,15 @@ fn print_sarif(results: &[FileResult], rule_set: &RuleSet) {
     let mut sarif_results = Vec::new();
     for r in results {
         for f in &r.findings {
+            // An undecided rule is SARIF's "review": a person must look; level none.
+            let (kind, level) = match f.outcome {
+                Outcome::Fails => ("fail", level(f.severity)),
+                Outcome::Undecided => ("review", "none"),
+            };
             sarif_results.push(json!({
                 "ruleId": f.rule,
-                "level": level(f.severity),
+                "kind": kind,
+                "level": level,
                 "message": {"text": f.message},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": r.path},
