@@ -27,9 +27,116 @@ pub enum Value {
     List(Vec<Node>),
     /// Keys in source order.
     Map(Vec<(String, Node)>),
-    /// A value the input does not determine (an unresolved parameter or
-    /// attribute), described in words.
-    Symbolic(String),
+    /// A value the input does not determine: see [`Symbolic`].
+    Symbolic(Symbolic),
+}
+
+/// A value the input does not determine, named as the user wrote it: a
+/// CloudFormation parameter without a value (`DevAccount`), an imported value,
+/// an attribute veto does not model, a Terraform variable or a value "known
+/// after apply", a condition whose inputs are unknown.
+///
+/// Two symbolic values with the same `origin` and `name` are the same value
+/// (two `!Ref DevAccount` name one account). Where a policy needs text, a
+/// symbolic value becomes a stand-in chosen by [`StandIns`]: a fresh account
+/// number distinct from every literal in an account slot, `<name>` elsewhere;
+/// messages are written back in the user's names with [`StandIns::describe`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Symbolic {
+    pub origin: Origin,
+    /// The user's name: `DevAccount`, `Key.Arn`, `var.dev_account`.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// A template parameter (or Terraform variable) without a value.
+    Parameter,
+    /// `Fn::ImportValue`, or a resource the input does not define.
+    Import,
+    /// An attribute or intrinsic veto does not model.
+    Attribute,
+    /// A Terraform value known only after apply.
+    Computed,
+    /// A value that depends on a condition whose inputs are unknown (`name` is
+    /// the condition).
+    Condition,
+    /// Anything else, described in `name` (a YAML alias).
+    Other,
+}
+
+impl Symbolic {
+    pub fn new(origin: Origin, name: impl Into<String>) -> Self {
+        Symbolic {
+            origin,
+            name: name.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Symbolic {
+    /// In words, for messages: "parameter DevAccount".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = &self.name;
+        match self.origin {
+            Origin::Parameter => write!(f, "parameter {n}"),
+            Origin::Import => write!(f, "imported value {n}"),
+            Origin::Attribute => write!(f, "{n}"),
+            Origin::Computed => write!(f, "{n} (known after apply)"),
+            Origin::Condition => write!(f, "condition {n}"),
+            Origin::Other => write!(f, "{n}"),
+        }
+    }
+}
+
+/// The text that stands for each symbolic value inside strings a policy needs
+/// (an ARN built with `!Sub`), kept so messages can name the value again.
+#[derive(Debug, Clone, Default)]
+pub struct StandIns {
+    entries: Vec<(Symbolic, String)>,
+    accounts: usize,
+}
+
+/// Fresh account numbers start here; a template using this range literally
+/// would confuse them (none of the real templates tried does).
+const FRESH_ACCOUNT_BASE: u64 = 987_654_000_000;
+
+impl StandIns {
+    /// `<name>`: the same for every use of the value.
+    pub fn text(&mut self, symbol: &Symbolic) -> String {
+        if let Some((_, t)) = self.entries.iter().find(|(s, t)| s == symbol && t.starts_with('<')) {
+            return t.clone();
+        }
+        let text = format!("<{}>", symbol.name);
+        self.entries.push((symbol.clone(), text.clone()));
+        text
+    }
+
+    /// A fresh 12-digit account, the same for every use of the value.
+    pub fn account(&mut self, symbol: &Symbolic) -> String {
+        if let Some((_, t)) = self.entries.iter().find(|(s, t)| s == symbol && !t.starts_with('<')) {
+            return t.clone();
+        }
+        self.accounts += 1;
+        let text = format!("{:012}", FRESH_ACCOUNT_BASE + self.accounts as u64);
+        self.entries.push((symbol.clone(), text.clone()));
+        text
+    }
+
+    /// `message` with every stand-in account written as the user's name (`<DevAccount>`).
+    pub fn describe(&self, message: &str) -> String {
+        let mut out = message.to_string();
+        for (symbol, text) in &self.entries {
+            if !text.starts_with('<') {
+                out = out.replace(text.as_str(), &format!("<{}>", symbol.name));
+            }
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
 }
 
 impl Node {
@@ -76,7 +183,7 @@ impl Node {
             Value::Map(entries) => {
                 serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
             }
-            Value::Symbolic(d) => serde_json::Value::String(format!("<{d}>")),
+            Value::Symbolic(d) => serde_json::Value::String(format!("<{}>", d.name)),
         }
     }
 }
@@ -232,7 +339,7 @@ fn convert_yaml(node: &saphyr::MarkedYaml, depth: usize) -> Result<Node, YamlErr
             inner.pos = pos;
             return Ok(short_form(&tag.suffix, &tag.handle, inner, pos));
         }
-        YamlData::Alias(_) => Value::Symbolic("a YAML alias".into()),
+        YamlData::Alias(_) => Value::Symbolic(Symbolic::new(Origin::Other, "a YAML alias")),
         YamlData::BadValue => {
             return Err(YamlError {
                 message: "a value that does not fit its tag".into(),

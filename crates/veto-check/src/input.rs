@@ -4,7 +4,7 @@
 
 use crate::cfn::{self, Template};
 use crate::cli_output;
-use crate::doc::{self, Node, Pos, Value};
+use crate::doc::{self, Node, Origin, Pos, StandIns, Symbolic, Value};
 use crate::targets::Target;
 use crate::Problem;
 use veto_iam::{json, Diagnostic, LineIndex, Policy};
@@ -27,6 +27,10 @@ pub struct Input {
     pub warnings: Vec<(Pos, Diagnostic)>,
     /// For AWS CLI output, which command's output and the member the policy is in.
     pub wrapper: Option<&'static str>,
+    /// The stand-ins chosen for symbolic values, to write messages in the user's names.
+    pub stand_ins: StandIns,
+    /// A template's parameter names (for checking `--parameter` names).
+    pub parameters: Vec<String>,
 }
 
 pub enum Loaded {
@@ -47,6 +51,11 @@ fn pos_of(text: &str, index: &LineIndex, offset: usize) -> Pos {
 
 /// Loads `text`, read from `name` (its extension tells YAML from JSON).
 pub fn load(name: &str, text: &str) -> Loaded {
+    load_with(name, text, &[])
+}
+
+/// [`load`], with values for template parameters (`KEY`, `VALUE`; later wins).
+pub fn load_with(name: &str, text: &str, parameters: &cfn::Parameters) -> Loaded {
     if text.len() > MAX_INPUT_BYTES {
         return Loaded::Failed(vec![Problem::new(
             Pos { line: 1, column: 1 },
@@ -86,16 +95,18 @@ pub fn load(name: &str, text: &str) -> Loaded {
     }
     if has("Resources") || has("AWSTemplateFormatVersion") {
         let mut problems = Vec::new();
-        let targets = Template::new(&root).targets(&mut problems);
+        let template = Template::with_parameters(&root, parameters);
+        let (targets, warnings) = template.read(&mut problems);
         if !problems.is_empty() {
             return Loaded::Failed(problems);
         }
-        let warnings = policy_warnings(&targets);
         return Loaded::Input(Input {
             kind: FileKind::CloudFormation,
             targets,
             warnings,
             wrapper: None,
+            stand_ins: template.stand_ins(),
+            parameters: template.parameter_names(),
         });
     }
     if has("format_version") && (has("planned_values") || has("resource_changes") || has("terraform_version")) {
@@ -110,6 +121,8 @@ pub fn load(name: &str, text: &str) -> Loaded {
             targets,
             warnings,
             wrapper: None,
+            stand_ins: StandIns::default(),
+            parameters: Vec::new(),
         });
     }
     Loaded::NotOurs(Problem::new(
@@ -167,16 +180,18 @@ fn load_wrapped(text: &str, wrapped: &cli_output::Wrapped, file_pos: &dyn Fn(usi
 }
 
 fn load_policy(root: &Node, json_value: Option<&json::JsonValue>, file_pos: &dyn Fn(usize) -> Pos) -> Loaded {
-    let parsed = match json_value {
-        Some(v) => Policy::from_json(v),
-        None => Policy::parse(&cfn::policy_text(root)),
+    // JSON is read as written; YAML through its tree, with positions mapped back.
+    let yaml_text = json_value
+        .is_none()
+        .then(|| crate::policy_doc::policy_text(root, &mut StandIns::default()));
+    let parsed = match (json_value, &yaml_text) {
+        (Some(v), _) => Policy::from_json(v),
+        (None, Some(t)) => Policy::parse(&t.text),
+        (None, None) => unreachable!("one of the two is set"),
     };
-    let at = |d: &Diagnostic| {
-        if json_value.is_some() {
-            file_pos(d.span.start)
-        } else {
-            root.pos
-        }
+    let at = |d: &Diagnostic| match &yaml_text {
+        None => file_pos(d.span.start),
+        Some(t) => t.pos(d.span.start),
     };
     let policy = match parsed {
         Ok(p) => p,
@@ -216,6 +231,8 @@ fn load_policy(root: &Node, json_value: Option<&json::JsonValue>, file_pos: &dyn
         targets,
         warnings,
         wrapper: None,
+        stand_ins: StandIns::default(),
+        parameters: Vec::new(),
     })
 }
 
@@ -255,10 +272,10 @@ fn terraform(root: &Node, problems: &mut Vec<Problem>) -> Vec<Target> {
             .unwrap_or("resource")
             .to_string()
     };
-    let unknown = |what: String, pos: Pos| Node::new(Value::Symbolic(what), pos);
+    let unknown = |what: String, pos: Pos| Node::new(Value::Symbolic(Symbolic::new(Origin::Computed, what)), pos);
     let field = |v: &Node, k: &str, r: &Node| match v.get(k) {
         Some(n) if n.value != Value::Null => n.clone(),
-        _ => unknown(format!("{}.{k} (known after apply)", address(r)), r.pos),
+        _ => unknown(format!("{}.{k}", address(r)), r.pos),
     };
     let mut targets = Vec::new();
     let mut bucket_policies: Vec<(String, Policy, Node)> = Vec::new();
@@ -362,7 +379,7 @@ fn terraform(root: &Node, problems: &mut Vec<Problem>) -> Vec<Target> {
                 ) {
                     (Some(a), Some(o)) if a != o => cross = Value::Bool(true),
                     (Some(_), None) if cross == Value::Bool(false) => {
-                        cross = Value::Symbolic("the pipeline's account".into())
+                        cross = Value::Symbolic(Symbolic::new(Origin::Computed, format!("{}.role_arn", address(r))))
                     }
                     _ => {}
                 }

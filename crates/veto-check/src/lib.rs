@@ -5,6 +5,7 @@ pub mod cfn;
 pub mod cli_output;
 pub mod doc;
 pub mod input;
+pub mod policy_doc;
 pub mod ruleset;
 pub mod run;
 pub mod suite;

@@ -159,7 +159,7 @@ fn lookup<'n>(root: &'n Node, path: &ast::Path) -> Lookup<'n> {
     let mut node = root;
     for segment in &path.segments {
         if let Value::Symbolic(d) = &node.value {
-            return Lookup::Unknown(d.clone());
+            return Lookup::Unknown(d.to_string());
         }
         let next = match segment {
             PathSegment::Field(f) => node.get(f),
@@ -171,7 +171,7 @@ fn lookup<'n>(root: &'n Node, path: &ast::Path) -> Lookup<'n> {
         }
     }
     match &node.value {
-        Value::Symbolic(d) => Lookup::Unknown(d.clone()),
+        Value::Symbolic(d) => Lookup::Unknown(d.to_string()),
         Value::Null => Lookup::Missing,
         _ => Lookup::Found(node),
     }
@@ -635,6 +635,41 @@ fn paths<'e>(e: &'e Expr, out: &mut Vec<&'e ast::Path>) {
     }
 }
 
+/// A path a rule reads, in the user's words: `Properties.` and the binding go,
+/// derived fields say what they stand for.
+fn field_words(p: &ast::Path) -> String {
+    let fields: Vec<String> = p
+        .segments
+        .iter()
+        .map(|s| match s {
+            PathSegment::Field(f) => f.clone(),
+            PathSegment::Index(i) => format!("[{i}]"),
+        })
+        .collect();
+    let joined = |parts: &[String]| parts.join(".").replace(".[", "[");
+    match fields.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["artifact_bucket"] => "the artifact bucket (`ArtifactStore.Location`)".into(),
+        ["artifact_bucket", "policy", ..] => "a bucket policy for the artifact bucket".into(),
+        ["artifact_bucket", "name"] => "the artifact bucket's name".into(),
+        ["artifact_key"] => "`ArtifactStore.EncryptionKey`".into(),
+        ["cross_account"] => "an action role in another account".into(),
+        ["Properties", rest @ ..] if !rest.is_empty() => format!("`{}`", joined(&fields[1..])),
+        _ => format!("`{}`", joined(&fields)),
+    }
+}
+
+/// "pipeline `Pipeline`", "key `ArtifactKey`".
+fn target_words(target: &Target) -> String {
+    let kind = match target {
+        Target::BucketPolicy { .. } | Target::UndecidedPolicy { .. } => "the bucket policy of",
+        Target::Policy { .. } => return "the policy".into(),
+        Target::Resource { .. } => "resource",
+        Target::Pipeline { .. } => "pipeline",
+        Target::KmsKey { .. } => "key",
+    };
+    format!("{kind} `{}`", target.name())
+}
+
 fn require(expr: &Expr, binding: &str, target: &Target) -> Option<Failure> {
     let root = binding_node(target);
     let truth = eval(expr, &root, binding);
@@ -652,20 +687,39 @@ fn require(expr: &Expr, binding: &str, target: &Target) -> Option<Failure> {
             continue;
         }
         seen.push(text.clone());
+        let words = field_words(p);
         match lookup(&root, p) {
             Lookup::Found(n) => {
                 if pos == target.pos() {
                     pos = n.pos;
                 }
-                facts.push(format!("{text} = {}", n.to_json()));
+                match &n.value {
+                    Value::Bool(b) if text.ends_with(".symmetric") => facts.push(
+                        if *b {
+                            "the key is symmetric"
+                        } else {
+                            "the key is not symmetric"
+                        }
+                        .into(),
+                    ),
+                    Value::Map(_) if text.ends_with(".artifact_bucket") => match n.get("name").and_then(Node::as_str) {
+                        Some(name) => facts.push(format!("the artifact bucket is `{name}`")),
+                        None => facts.push(format!("{words} is set")),
+                    },
+                    Value::Bool(true) if words.starts_with("an ") => facts.push(format!("there is {words}")),
+                    Value::Bool(false) if words.starts_with("an ") => facts.push(format!("there is no {words}")),
+                    Value::Map(_) | Value::List(_) => facts.push(format!("{words} is set")),
+                    _ => facts.push(format!("{words} is {}", n.to_json())),
+                }
             }
-            Lookup::Missing => facts.push(format!("{text} is missing")),
-            Lookup::Unknown(d) => facts.push(format!("{text} is not known ({d})")),
+            Lookup::Missing => facts.push(format!("{words} is not set")),
+            Lookup::Unknown(d) => facts.push(format!("{words} depends on {d}")),
         }
     }
     let facts = facts.join(", ");
+    let who = target_words(target);
     Some(match truth {
-        Truth::Unknown => undecided(pos, format!("{}: could not be decided: {facts}", target.name())),
-        _ => fails(pos, format!("{}: {facts}", target.name())),
+        Truth::Unknown => undecided(pos, format!("could not be decided for {who}: {facts}")),
+        _ => fails(pos, format!("{who}: {facts}")),
     })
 }

@@ -59,6 +59,59 @@ pub struct LintArgs {
     /// mode, which is handed every JSON and YAML file of a repository.
     #[arg(long)]
     skip_unrecognized: bool,
+    /// A template parameter's value, `KEY=VALUE` (repeatable; wins over --parameters).
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    parameter: Vec<String>,
+    /// Template parameter values: CloudFormation's `[{"ParameterKey", "ParameterValue"}]`
+    /// list, or a template configuration file `{"Parameters": {KEY: VALUE}}`.
+    #[arg(long = "parameters", value_name = "FILE")]
+    parameters: Option<String>,
+}
+
+/// `--parameters FILE` then `--parameter K=V` (later entries win).
+fn read_parameters(args: &LintArgs) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    if let Some(path) = &args.parameters {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| format!("{path}: not JSON: {e}"))?;
+        let scalar = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        match &value {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    match (
+                        item.get("ParameterKey").and_then(Value::as_str),
+                        item.get("ParameterValue").and_then(scalar),
+                    ) {
+                        (Some(k), Some(v)) => out.push((k.to_string(), v)),
+                        _ => return Err(format!("{path}: entry {i} needs ParameterKey and ParameterValue")),
+                    }
+                }
+            }
+            Value::Object(o) if o.get("Parameters").is_some_and(Value::is_object) => {
+                for (k, v) in o["Parameters"].as_object().into_iter().flatten() {
+                    let v = scalar(v).ok_or_else(|| format!("{path}: Parameters.{k} is not a string"))?;
+                    out.push((k.clone(), v));
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "{path}: expected [{{\"ParameterKey\": …, \"ParameterValue\": …}}] or {{\"Parameters\": {{…}}}}"
+                ))
+            }
+        }
+    }
+    for p in &args.parameter {
+        let (k, v) = p
+            .split_once('=')
+            .ok_or_else(|| format!("--parameter {p}: expected KEY=VALUE"))?;
+        out.push((k.to_string(), v.to_string()));
+    }
+    Ok(out)
 }
 
 /// One silenced rule: `[[suppress]] rule = "ID", path = "glob", reason = "…"` in veto.toml.
@@ -109,6 +162,8 @@ struct FileResult {
     errors: Vec<(Pos, String)>,
     /// A file walked into that is neither a policy nor a template.
     skipped: bool,
+    /// A template's parameter names.
+    parameters: Vec<String>,
 }
 
 /// Could this file have been meant as a policy, template or plan? In
@@ -120,13 +175,20 @@ fn looks_like_ours(text: &str) -> bool {
         .any(|k| text.contains(k))
 }
 
-fn lint_file(path: &str, explicit: bool, skip_unrecognized: bool, rules: &[&ast::Rule]) -> FileResult {
+fn lint_file(
+    path: &str,
+    explicit: bool,
+    skip_unrecognized: bool,
+    parameters: &[(String, String)],
+    rules: &[&ast::Rule],
+) -> FileResult {
     let mut result = FileResult {
         path: path.to_string(),
         text: String::new(),
         findings: Vec::new(),
         errors: Vec::new(),
         skipped: false,
+        parameters: Vec::new(),
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -150,9 +212,10 @@ fn lint_file(path: &str, explicit: bool, skip_unrecognized: bool, rules: &[&ast:
             return result;
         }
     };
-    match input::load(path, &text) {
+    match input::load_with(path, &text, parameters) {
         Loaded::Input(input) => {
             result.findings = run::check(rules, &input.targets);
+            result.parameters = input.parameters.clone();
             let wrapper = input.wrapper;
             for (pos, d) in input.warnings {
                 let Some(code) = d.code else { continue };
@@ -168,9 +231,11 @@ fn lint_file(path: &str, explicit: bool, skip_unrecognized: bool, rules: &[&ast:
                     request: None,
                 });
             }
-            // AWS CLI output: say which member the policy was read from.
-            if let Some(w) = wrapper {
-                for f in &mut result.findings {
+            for f in &mut result.findings {
+                // Stand-in accounts back to the user's names (`<DevAccount>`).
+                f.message = input.stand_ins.describe(&f.message);
+                // AWS CLI output: say which member the policy was read from.
+                if let Some(w) = wrapper {
                     f.message = format!("{} (in {w})", f.message);
                 }
             }
@@ -266,6 +331,13 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     };
+    let parameters = match read_parameters(&args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
     let explicit: Vec<bool> = paths
         .iter()
         .map(|p| args.paths.iter().any(|a| std::path::Path::new(a) == p.as_path()))
@@ -273,8 +345,31 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
     let mut results: Vec<FileResult> = paths
         .par_iter()
         .zip(explicit.par_iter())
-        .map(|(p, &explicit)| lint_file(&p.display().to_string(), explicit, args.skip_unrecognized, &rules))
+        .map(|(p, &explicit)| {
+            lint_file(
+                &p.display().to_string(),
+                explicit,
+                args.skip_unrecognized,
+                &parameters,
+                &rules,
+            )
+        })
         .collect();
+    // A parameter no template declares is a usage error (a misspelt name would
+    // otherwise leave the parameter unbound without a word).
+    let declared: Vec<&str> = results
+        .iter()
+        .flat_map(|r| r.parameters.iter().map(String::as_str))
+        .collect();
+    for (key, _) in &parameters {
+        if !declared.contains(&key.as_str()) {
+            let near = veto_iam::suggest::closest(key, declared.iter().copied())
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            eprintln!("error: no template declares the parameter `{key}`{near}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    }
     for r in &mut results {
         r.findings
             .retain(|f| !suppressions.iter().any(|s| s.rule == f.rule && s.path.matches(&r.path)));
