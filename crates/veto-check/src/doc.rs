@@ -235,13 +235,34 @@ pub struct YamlError {
 pub fn from_yaml(text: &str) -> Result<Node, YamlError> {
     use saphyr::{LoadableYamlNode, MarkedYaml};
     check_flow_depth(text)?;
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| YamlError {
-        message: e.info().to_string(),
-        pos: Pos {
-            line: e.marker().line(),
-            column: e.marker().col() + 1,
-        },
-    })?;
+    let mut fixed: Option<String> = None;
+    let docs = loop {
+        let attempt = fixed.as_deref().unwrap_or(text);
+        match MarkedYaml::load_from_str(attempt) {
+            Ok(docs) => break docs,
+            Err(e) => {
+                let error = YamlError {
+                    message: e.info().to_string(),
+                    pos: Pos {
+                        line: e.marker().line(),
+                        column: e.marker().col() + 1,
+                    },
+                };
+                // CloudFormation, cfn-lint and PyYAML read a multi-line quoted
+                // scalar whose continuation lines are indented less than YAML 1.2
+                // asks (saphyr rejects it, as the spec does: saphyr-rs/saphyr#57,
+                // #62). Leading blanks of continuation lines are folded away, so
+                // indenting them further changes no value: do that and retry.
+                if e.info() != "invalid indentation in quoted scalar" {
+                    return Err(error);
+                }
+                match reindent_quoted(attempt, error.pos.line, error.pos.column) {
+                    Some(t) if t != attempt => fixed = Some(t),
+                    _ => return Err(error),
+                }
+            }
+        }
+    };
     let Some(doc) = docs.into_iter().next() else {
         return Err(YamlError {
             message: "the file holds no YAML document".into(),
@@ -249,6 +270,51 @@ pub fn from_yaml(text: &str) -> Result<Node, YamlError> {
         });
     };
     convert_yaml(&doc, 0)
+}
+
+/// The text with the continuation lines of the quoted scalar whose opening quote
+/// is at `line`:`column` (1-based) indented one column deeper than the line it
+/// starts on (its key's indentation, `- ` of a list item counted). `None` when no
+/// quoted scalar starts there.
+fn reindent_quoted(text: &str, line: usize, column: usize) -> Option<String> {
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let first = lines.get(line.checked_sub(1)?)?;
+    let start = first.char_indices().nth(column.checked_sub(1)?)?.0;
+    let quote = first[start..].chars().next().filter(|c| *c == '\'' || *c == '"')?;
+    let indent = first.len() - first.trim_start_matches([' ', '-']).len();
+    // Walk to the closing quote: `''` is a quote in single-quoted scalars, `\"` in double-quoted ones.
+    let (mut l, mut rest_start) = (line - 1, start + 1);
+    loop {
+        let current = lines.get(l)?.clone();
+        let mut chars = current[rest_start..].chars().peekable();
+        let mut closed = false;
+        while let Some(c) = chars.next() {
+            match (quote, c) {
+                ('"', '\\') => {
+                    chars.next();
+                }
+                ('\'', '\'') if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                }
+                (q, c) if c == q => {
+                    closed = true;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if closed {
+            break;
+        }
+        l += 1;
+        let next = lines.get_mut(l)?;
+        let blanks = next.len() - next.trim_start_matches([' ', '\t']).len();
+        if blanks <= indent && !next.trim().is_empty() {
+            next.insert_str(0, &" ".repeat(indent + 1 - blanks));
+        }
+        rest_start = 0;
+    }
+    Some(lines.join("\n"))
 }
 
 /// Flow collections (`[[[…` or `{{{…`) nest without indentation; refuse deep ones
@@ -395,6 +461,27 @@ mod tests {
         let g = b.get("Arn").unwrap().get("Fn::GetAtt").unwrap();
         assert_eq!(g.as_list()[1].as_str(), Some("Arn"));
         assert!(b.get("S").unwrap().get("Fn::Sub").is_some());
+    }
+
+    #[test]
+    fn multi_line_quoted_scalars_load_as_cloudformation_reads_them() {
+        let n = from_yaml(
+            "Resources:\n  P:\n    Properties:\n      - Resource: !Sub 'arn:aws:s3:::${B}\n  /*'\n        Other: \"a\n b \\\" c\n\"\n",
+        )
+        .unwrap();
+        let item = &n
+            .get("Resources")
+            .unwrap()
+            .get("P")
+            .unwrap()
+            .get("Properties")
+            .unwrap()
+            .as_list()[0];
+        let sub = item.get("Resource").unwrap().get("Fn::Sub").unwrap();
+        assert_eq!(sub.as_str(), Some("arn:aws:s3:::${B} /*"));
+        assert_eq!(item.get("Other").unwrap().as_str(), Some("a b \" c "));
+        // The next key keeps its line.
+        assert_eq!(item.get("Other").unwrap().pos.line, 6);
     }
 
     #[test]
