@@ -79,7 +79,7 @@ YAML
 cp "$repo/rules/fixtures/good-bucket-policy.json" infra/artifact-bucket-policy.json
 git add -A
 
-if ! pre-commit try-repo "$repo" veto-lint --all-files > "$work/ordinary-good.log" 2>&1; then
+if ! pre-commit try-repo "$repo" veto-lint --all-files --verbose > "$work/ordinary-good.log" 2>&1; then
   cat "$work/ordinary-good.log"
   echo "FAIL: pre-commit --all-files failed in an ordinary repository"
   exit 1

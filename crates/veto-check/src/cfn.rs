@@ -497,7 +497,21 @@ impl<'n> Template<'n> {
 
     /// A document as a policy, with its text's map back into the template.
     fn read_policy(&self, node: &Node) -> (Result<Policy, veto_iam::PolicyError>, PolicyText, Node) {
-        let resolved = self.resolve(node);
+        let mut resolved = self.resolve(node);
+        // CloudFormation also takes a policy document as a JSON string (`|` block).
+        if let Some(json) = resolved.as_str().and_then(|t| veto_iam::json::parse(t).ok()) {
+            let text = resolved.as_str().unwrap_or_default().to_string();
+            let index = veto_iam::LineIndex::new(&text);
+            // A block scalar starts on the line after its key; columns are the text's own.
+            let at = |offset: usize| {
+                let lc = index.line_col(&text, offset);
+                Pos {
+                    line: node.pos.line + lc.line,
+                    column: lc.column,
+                }
+            };
+            resolved = crate::doc::from_json_at(&json, &at);
+        }
         let text = policy_doc::policy_text(&resolved, &mut self.stand_ins.borrow_mut());
         (Policy::parse(&text.text), text, resolved)
     }
