@@ -668,6 +668,27 @@ fn undecided_is_its_own_outcome() {
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["kind"], "review", "{result}");
     assert_eq!(result["level"], "none", "{result}");
+
+    // A plan whose bucket policy is computed at apply time: undecided, not an input error.
+    let plan = br#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+      {"address": "aws_s3_bucket_policy.artifacts", "type": "aws_s3_bucket_policy",
+       "values": {"bucket": "artifacts", "policy": null}}]}}}"#;
+    let path = scratch("computed-policy-plan.json", plan);
+    let out = veto(&["lint", "--format", "json", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        !findings.is_empty() && findings.iter().all(|f| f["outcome"] == "undecided"),
+        "{report}"
+    );
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("known only after apply"),
+        "{report}"
+    );
 }
 
 #[test]

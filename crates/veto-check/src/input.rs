@@ -279,6 +279,7 @@ fn terraform(root: &Node, problems: &mut Vec<Problem>) -> Vec<Target> {
     };
     let mut targets = Vec::new();
     let mut bucket_policies: Vec<(String, Policy, Node)> = Vec::new();
+    let mut computed_policies: Vec<(String, String, Pos)> = Vec::new();
     let mut buckets: Vec<String> = Vec::new();
     for r in &resources {
         let v = values(r);
@@ -289,11 +290,14 @@ fn terraform(root: &Node, problems: &mut Vec<Problem>) -> Vec<Target> {
                     .get("bucket")
                     .and_then(Node::as_str)
                     .map(str::to_string)
-                    .unwrap_or_else(|| format!("veto-bucket-{}", address(r)));
+                    .unwrap_or_else(|| format!("<{}.bucket>", address(r)));
+                // A policy computed at apply time (`after_unknown`) is not wrong,
+                // just not known: its bucket rules cannot be decided.
                 let Some(text) = v.get("policy").and_then(Node::as_str) else {
-                    problems.push(Problem::new(
+                    computed_policies.push((
+                        bucket,
+                        format!("{}.policy is known only after apply", address(r)),
                         r.pos,
-                        format!("{}: the policy is not known in the plan", address(r)),
                     ));
                     continue;
                 };
@@ -394,6 +398,15 @@ fn terraform(root: &Node, problems: &mut Vec<Problem>) -> Vec<Target> {
             logical_id: address(r),
             node,
         });
+    }
+    for (bucket, reason, pos) in computed_policies {
+        if pipelines == 0 || artifact_buckets.contains(&bucket) {
+            targets.push(Target::UndecidedPolicy {
+                bucket_arn: format!("arn:aws:s3:::{bucket}"),
+                reason,
+                node: Node::new(Value::Map(Vec::new()), pos),
+            });
+        }
     }
     for (bucket, policy, node) in bucket_policies {
         if pipelines == 0 || artifact_buckets.contains(&bucket) {
