@@ -16,7 +16,8 @@ fn run(dir: &str, file: &str, expected: &serde_json::Value) -> Result<(), Failed
     if !report["errors"].as_array().is_some_and(Vec::is_empty) {
         return Err(format!("input errors: {}", report["errors"]).into());
     }
-    let mut got: Vec<(String, String, u64)> = report["findings"]
+    // (rule, severity, line, outcome); `outcome` is "fails" unless the entry says "undecided".
+    let mut got: Vec<(String, String, u64, String)> = report["findings"]
         .as_array()
         .ok_or("no findings array")?
         .iter()
@@ -25,10 +26,11 @@ fn run(dir: &str, file: &str, expected: &serde_json::Value) -> Result<(), Failed
                 f["rule"].as_str().unwrap_or("").to_string(),
                 f["severity"].as_str().unwrap_or("").to_string(),
                 f["line"].as_u64().unwrap_or(0),
+                f["outcome"].as_str().unwrap_or("").to_string(),
             )
         })
         .collect();
-    let mut want: Vec<(String, String, u64)> = expected
+    let mut want: Vec<(String, String, u64, String)> = expected
         .as_array()
         .ok_or("expected.json entry is not a list")?
         .iter()
@@ -37,6 +39,7 @@ fn run(dir: &str, file: &str, expected: &serde_json::Value) -> Result<(), Failed
                 f["rule"].as_str().unwrap_or("").to_string(),
                 f["severity"].as_str().unwrap_or("").to_string(),
                 f["line"].as_u64().unwrap_or(0),
+                f["outcome"].as_str().unwrap_or("fails").to_string(),
             )
         })
         .collect();
@@ -45,7 +48,7 @@ fn run(dir: &str, file: &str, expected: &serde_json::Value) -> Result<(), Failed
     if got != want {
         return Err(format!("expected {want:?}\n     got {got:?}\n{}", report["findings"]).into());
     }
-    let has_error = want.iter().any(|(_, s, _)| s == "error");
+    let has_error = want.iter().any(|(_, s, _, o)| s == "error" && o == "fails");
     let code = out.status.code();
     if code != Some(if has_error { 1 } else { 0 }) {
         return Err(format!("exit code {code:?}").into());

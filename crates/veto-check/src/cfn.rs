@@ -21,7 +21,13 @@ pub struct Template<'n> {
     stand_ins: RefCell<StandIns>,
     /// Conditions being evaluated, to stop a cycle.
     evaluating: RefCell<Vec<String>>,
+    /// Truths assumed for undecided conditions, to read each branch of a document.
+    assumed: RefCell<Vec<(String, bool)>>,
 }
+
+/// At most this many undecided conditions in one policy document are read
+/// branch by branch (2^n branches); past it the document is undecided.
+const MAX_BRANCH_CONDITIONS: usize = 4;
 
 fn s(text: impl Into<String>, pos: Pos) -> Node {
     Node::new(Value::Str(text.into()), pos)
@@ -64,6 +70,7 @@ impl<'n> Template<'n> {
             parameters,
             stand_ins: RefCell::new(StandIns::default()),
             evaluating: RefCell::new(Vec::new()),
+            assumed: RefCell::new(Vec::new()),
         }
     }
 
@@ -220,6 +227,9 @@ impl<'n> Template<'n> {
 
     /// A condition's truth: `None` when it depends on what the template does not fix.
     pub fn condition(&self, name: &str) -> Option<bool> {
+        if let Some((_, b)) = self.assumed.borrow().iter().find(|(n, _)| n == name) {
+            return Some(*b);
+        }
         if self.evaluating.borrow().iter().any(|n| n == name) {
             return None;
         }
@@ -516,6 +526,50 @@ impl<'n> Template<'n> {
         (Policy::parse(&text.text), text, resolved)
     }
 
+    /// The conditions of the `Fn::If`s in a node that the template does not decide.
+    fn undecided_conditions(&self, node: &Node, out: &mut Vec<String>) {
+        match &node.value {
+            Value::Map(entries) => {
+                if let [(name, arg)] = entries.as_slice() {
+                    if name == "Fn::If" {
+                        if let Some(c) = arg.as_list().first().and_then(Node::as_str) {
+                            if self.condition(c).is_none() && !out.iter().any(|o| o == c) {
+                                out.push(c.to_string());
+                            }
+                        }
+                    }
+                }
+                entries.iter().for_each(|(_, v)| self.undecided_conditions(v, out));
+            }
+            Value::List(items) => items.iter().for_each(|i| self.undecided_conditions(i, out)),
+            _ => {}
+        }
+    }
+
+    /// A document read once per assignment of its undecided conditions; `None`
+    /// when there are none, too many, or a branch is not a policy.
+    fn read_branches(&self, node: &Node) -> Option<Vec<(String, Policy, PolicyText)>> {
+        let mut conditions = Vec::new();
+        self.undecided_conditions(node, &mut conditions);
+        if conditions.is_empty() || conditions.len() > MAX_BRANCH_CONDITIONS {
+            return None;
+        }
+        let mut branches = Vec::new();
+        for mask in 0..(1u32 << conditions.len()) {
+            let assignment: Vec<(String, bool)> = conditions
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.clone(), mask & (1 << i) != 0))
+                .collect();
+            *self.assumed.borrow_mut() = assignment.clone();
+            let (parsed, text, _) = self.read_policy(node);
+            self.assumed.borrow_mut().clear();
+            let words: Vec<String> = assignment.iter().map(|(c, b)| format!("{c} is {b}")).collect();
+            branches.push((words.join(" and "), parsed.ok()?, text));
+        }
+        Some(branches)
+    }
+
     pub fn targets(&self, problems: &mut Vec<Problem>) -> Vec<Target> {
         self.read(problems).0
     }
@@ -534,10 +588,17 @@ impl<'n> Template<'n> {
         };
 
         // Every policy document: catalog findings, and bucket policies by bucket.
+        /// What a bucket policy document is: one policy, one per branch of its
+        /// undecided conditions, or not known (why).
+        enum Shape {
+            One(Policy),
+            Branches(Vec<(String, Policy)>),
+            Unknown(String),
+        }
         struct BucketPolicy {
             key: BucketKey,
             name: String,
-            policy: Result<Policy, String>,
+            policy: Shape,
             node: Node,
         }
         let mut bucket_policies: Vec<BucketPolicy> = Vec::new();
@@ -561,15 +622,34 @@ impl<'n> Template<'n> {
                         policy: policy.clone(),
                         node: node.clone(),
                     });
-                    Ok(policy)
+                    Shape::One(policy)
                 }
                 // A document shaped by a condition the template does not decide
-                // (a statement under `Fn::If`) is not wrong, just not known.
-                Err(_) if !symbols(&resolved).is_empty() => Err(format!(
-                    "{} depends on {}",
-                    embedded.path,
-                    symbols(&resolved).join(", ")
-                )),
+                // (a statement under `Fn::If`) is not wrong, just not known: read
+                // it on each branch.
+                Err(_) if !symbols(&resolved).is_empty() => match self.read_branches(&embedded.node) {
+                    Some(branches) => {
+                        for (_, policy, text) in &branches {
+                            for d in policy
+                                .warnings
+                                .iter()
+                                .cloned()
+                                .chain(veto_iam::validate::validate(policy))
+                            {
+                                let at = text.pos(d.span.start);
+                                if !warnings.iter().any(|(p, w)| *p == at && w.message == d.message) {
+                                    warnings.push((at, d));
+                                }
+                            }
+                        }
+                        Shape::Branches(branches.into_iter().map(|(w, p, _)| (w, p)).collect())
+                    }
+                    None => Shape::Unknown(format!(
+                        "{} depends on {}",
+                        embedded.path,
+                        symbols(&resolved).join(", ")
+                    )),
+                },
                 Err(e) => {
                     for d in e.errors() {
                         problems.push(Problem::new(text.pos(d.span.start), format!("{}: {d}", embedded.path)));
@@ -698,12 +778,17 @@ impl<'n> Template<'n> {
             }
             let bucket_arn = format!("arn:aws:s3:::{}", b.name);
             out.push(match b.policy {
-                Ok(policy) => Target::BucketPolicy {
+                Shape::One(policy) => Target::BucketPolicy {
                     bucket_arn,
                     policy,
                     node: b.node,
                 },
-                Err(reason) => Target::UndecidedPolicy {
+                Shape::Branches(branches) => Target::BranchedPolicy {
+                    bucket_arn,
+                    branches,
+                    node: b.node,
+                },
+                Shape::Unknown(reason) => Target::UndecidedPolicy {
                     bucket_arn,
                     reason,
                     node: b.node,
@@ -878,6 +963,7 @@ mod tests {
             .filter_map(|t| match t {
                 Target::BucketPolicy { bucket_arn, .. } => Some(bucket_arn.clone()),
                 Target::UndecidedPolicy { bucket_arn, .. } => Some(format!("undecided {bucket_arn}")),
+                Target::BranchedPolicy { bucket_arn, .. } => Some(format!("branched {bucket_arn}")),
                 _ => None,
             })
             .collect()
@@ -920,12 +1006,15 @@ Resources:
         let (ts, _, problems) = targets(CROSS_ACCOUNT, &[]);
         assert!(problems.is_empty(), "{problems:?}");
         // The bucket named by a parameter is the artifact bucket: same value, same bucket.
-        assert_eq!(bucket_policies(&ts), vec!["undecided arn:aws:s3:::<S3Bucket>"]);
-        let Some(Target::UndecidedPolicy { reason, .. }) = ts.iter().find(|t| t.kind() == "bucket_policy") else {
+        assert_eq!(bucket_policies(&ts), vec!["branched arn:aws:s3:::<S3Bucket>"]);
+        let Some(Target::BranchedPolicy { branches, .. }) = ts.iter().find(|t| t.kind() == "bucket_policy") else {
             panic!()
         };
-        // Only the statement under `Fn::If` on an undecided condition is unknown.
-        assert!(reason.contains("condition IsProd"), "{reason}");
+        // The statement under `Fn::If` on the undecided IsProd is read on each branch.
+        let words: Vec<&str> = branches.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(words, ["IsProd is false", "IsProd is true"]);
+        assert!(branches[0].1.statements[1].conditions.is_empty());
+        assert_eq!(branches[1].1.statements[1].conditions.len(), 1);
     }
 
     #[test]

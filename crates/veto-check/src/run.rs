@@ -125,7 +125,7 @@ fn run_check(check: &Check, binding: &str, target: &Target) -> Option<Failure> {
 /// The tree a rule's binding reads: the target's node, plus `bucket` for bucket policies.
 fn binding_node(target: &Target) -> Node {
     match target {
-        Target::BucketPolicy { bucket_arn, node, .. } => {
+        Target::BucketPolicy { bucket_arn, node, .. } | Target::BranchedPolicy { bucket_arn, node, .. } => {
             let mut n = node.clone();
             if let Value::Map(entries) = &mut n.value {
                 entries.push(("bucket".into(), Node::new(Value::Str(bucket_arn.clone()), node.pos)));
@@ -391,9 +391,56 @@ pub fn property_json(set: &ast::RequestSet, every: bool, root: &Node) -> Result<
     )
 }
 
+/// A proof on every branch of a policy shaped by undecided conditions: it fails
+/// when it fails on every branch, and is undecided when the branches disagree.
+fn prove_branches(
+    set: &ast::RequestSet,
+    every: bool,
+    binding: &str,
+    bucket_arn: &str,
+    branches: &[(String, veto_iam::Policy)],
+    node: &Node,
+) -> Option<Failure> {
+    let mut failing: Vec<(&str, Failure)> = Vec::new();
+    let mut holding: Vec<&str> = Vec::new();
+    for (assignment, policy) in branches {
+        let branch = Target::BucketPolicy {
+            bucket_arn: bucket_arn.to_string(),
+            policy: policy.clone(),
+            node: node.clone(),
+        };
+        match prove(set, every, binding, &branch) {
+            Some(f) => failing.push((assignment, f)),
+            None => holding.push(assignment),
+        }
+    }
+    if failing.is_empty() {
+        return None;
+    }
+    let (assignment, first) = failing.remove(0);
+    if holding.is_empty() {
+        return Some(Failure {
+            message: format!("{} (on every branch; shown for {assignment})", first.message),
+            ..first
+        });
+    }
+    Some(undecided(
+        first.pos,
+        format!(
+            "could not be decided: holds when {}, not when {assignment}: {}",
+            holding.join(" or "),
+            first.message
+        ),
+    ))
+}
+
 fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> Option<Failure> {
-    let _ = binding;
     let policy = match target {
+        Target::BranchedPolicy {
+            bucket_arn,
+            branches,
+            node,
+        } => return prove_branches(set, every, binding, bucket_arn, branches, node),
         Target::BucketPolicy { policy, .. } | Target::Policy { policy, .. } => policy,
         Target::UndecidedPolicy { reason, .. } => {
             return Some(undecided(target.pos(), format!("could not be decided: {reason}")))
@@ -661,7 +708,9 @@ fn field_words(p: &ast::Path) -> String {
 /// "pipeline `Pipeline`", "key `ArtifactKey`".
 fn target_words(target: &Target) -> String {
     let kind = match target {
-        Target::BucketPolicy { .. } | Target::UndecidedPolicy { .. } => "the bucket policy of",
+        Target::BucketPolicy { .. } | Target::UndecidedPolicy { .. } | Target::BranchedPolicy { .. } => {
+            "the bucket policy of"
+        }
         Target::Policy { .. } => return "the policy".into(),
         Target::Resource { .. } => "resource",
         Target::Pipeline { .. } => "pipeline",
