@@ -844,7 +844,9 @@ fn bucket_name(text: &str) -> &str {
 }
 
 /// Is the text built so far an ARN up to its account field (`arn:aws:iam::`)?
-fn in_account_slot(before: &str) -> bool {
+/// Then a symbolic value spliced in next is an account ([`StandIns::account`]);
+/// for any loader that builds strings from symbolic parts (`!Sub`, HCL `"${var.x}"`).
+pub fn in_account_slot(before: &str) -> bool {
     let Some(start) = before.rfind("arn:") else {
         return false;
     };
