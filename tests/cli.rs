@@ -897,3 +897,151 @@ fn lint_junit_is_well_formed() {
     assert!(xml.contains("<failure message=\"not explicitly denied"), "{xml}");
     assert!(!xml.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')));
 }
+
+#[test]
+fn lint_reads_aws_cli_output_with_positions() {
+    // `aws s3api get-bucket-policy`: the policy is a JSON string; positions point
+    // into the string, and the message names the wrapper.
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObjekt","Resource":"arn:aws:s3:::my-artifacts/*"}]}"#;
+    let wrapped = serde_json::json!({ "Policy": policy }).to_string();
+    let path = scratch("get-bucket-policy.json", format!("{wrapped}\n").as_bytes());
+    let out = veto(&["lint", "--format", "json", path.to_str().unwrap()], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "IAM-UNKNOWN-ACTION")
+        .unwrap_or_else(|| panic!("{report}"));
+    let column = finding["column"].as_u64().unwrap() as usize;
+    // The column is the escaped quote before `s3:GetObjekt` in the file's line.
+    assert_eq!(&wrapped[column - 1..column + 15], r#"\"s3:GetObjekt\""#, "{finding}");
+    assert!(finding["message"].as_str().unwrap().contains("get-bucket-policy"));
+    // The bucket-policy rules run on it too.
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "CP-S3-SSE-KMS"));
+
+    // `aws iam get-policy-version`: the document inline, positions as in the file.
+    let out = veto(
+        &[
+            "lint",
+            "--format",
+            "json",
+            "tests/real/aws-managed/AWSCodeBuildAdminAccess.json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"][0]["line"], 83);
+    assert!(report["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("get-policy-version"));
+
+    // A broken document inside the string is an input error positioned in the file.
+    let path = scratch("broken-get-bucket-policy.json", br#"{"Policy": "{\"Statement\": [}"}"#);
+    let out = veto(&["lint", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("broken-get-bucket-policy.json:1:"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn undecided_is_its_own_outcome() {
+    // The key's spec comes from another stack: CP-KMS-SYMMETRIC cannot be decided.
+    let template = b"Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeySpec: !ImportValue SharedKeySpec
+      EnableKeyRotation: true
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault:
+              SSEAlgorithm: aws:kms
+              KMSMasterKeyID: !GetAtt Key.Arn
+";
+    let path = scratch("undecided-key.yaml", template);
+    let path = path.to_str().unwrap();
+    let out = veto(&["lint", path], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("undecided[CP-KMS-SYMMETRIC]"), "{stdout}");
+    assert!(text(&out.stderr).contains("1 undecided"), "{}", text(&out.stderr));
+    assert_eq!(
+        veto(&["lint", "--fail-on", "undecided", path], None).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        veto(&["lint", "--fail-on", "warning", path], None).status.code(),
+        Some(0)
+    );
+    let out = veto(&["lint", "--format", "json", path], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"][0]["outcome"], "undecided", "{report}");
+    let out = veto(&["lint", "--format", "sarif", path], None);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["kind"], "review", "{result}");
+    assert_eq!(result["level"], "none", "{result}");
+
+    // A plan whose bucket policy is computed at apply time: undecided, not an input error.
+    let plan = br#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+      {"address": "aws_s3_bucket_policy.artifacts", "type": "aws_s3_bucket_policy",
+       "values": {"bucket": "artifacts", "policy": null}}]}}}"#;
+    let path = scratch("computed-policy-plan.json", plan);
+    let out = veto(&["lint", "--format", "json", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        !findings.is_empty() && findings.iter().all(|f| f["outcome"] == "undecided"),
+        "{report}"
+    );
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("known only after apply"),
+        "{report}"
+    );
+}
+
+#[test]
+fn skip_unrecognized_counts_files_that_are_not_ours() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("skip-unrecognized");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("package.json"), "{\"name\": \"x\"}").unwrap();
+    std::fs::write(
+        dir.join("tsconfig.json"),
+        "{\n  // comments\n  \"compilerOptions\": {}\n}",
+    )
+    .unwrap();
+    std::fs::write(dir.join("ci.yml"), "on: [push]\njobs: {}\n").unwrap();
+    let files: Vec<String> = ["package.json", "tsconfig.json", "ci.yml"]
+        .iter()
+        .map(|f| dir.join(f).display().to_string())
+        .collect();
+    let mut args = vec!["lint", "--skip-unrecognized"];
+    args.extend(files.iter().map(String::as_str));
+    let out = veto(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("3 skipped"), "{}", text(&out.stderr));
+    // Named without the flag, package.json is still an input error.
+    assert_eq!(veto(&["lint", &files[0]], None).status.code(), Some(2));
+    // A broken policy is not skipped.
+    std::fs::write(dir.join("broken-policy.json"), "{\"Statement\": [").unwrap();
+    let broken = dir.join("broken-policy.json").display().to_string();
+    let out = veto(&["lint", "--skip-unrecognized", &broken], None);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}

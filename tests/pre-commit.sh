@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs the real pre-commit framework (from PyPI) with this repository's hook
-# against a scratch repository: it must block a bad bucket policy and pass a good one.
+# against a scratch repository: it must block a bad bucket policy and pass a good one;
+# then against an ordinary repository (package.json, .pre-commit-config.yaml, a
+# GitHub workflow, a good bucket policy), where `--all-files` must pass, and fail
+# once a bad bucket policy is added.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -34,3 +37,62 @@ if ! pre-commit try-repo "$repo" veto-lint --files good-policy.json > "$work/goo
   exit 1
 fi
 echo "ok: pre-commit passed good-policy.json"
+
+# An ordinary repository: most JSON and YAML files are neither policies nor templates.
+ordinary="$work/ordinary"
+mkdir -p "$ordinary/.github/workflows" "$ordinary/infra"
+cd "$ordinary"
+git init --quiet
+git config user.email veto@example.invalid
+git config user.name veto
+cat > package.json <<'JSON'
+{
+  "name": "web-app",
+  "version": "1.0.0",
+  "scripts": {"test": "node test.js"},
+  "devDependencies": {"eslint": "^9.0.0"}
+}
+JSON
+cat > tsconfig.json <<'JSON'
+{
+  // JSON with comments, as TypeScript reads it: not JSON, and not ours.
+  "compilerOptions": {"strict": true}
+}
+JSON
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $repo
+    rev: HEAD
+    hooks:
+      - id: veto-lint
+YAML
+cat > .github/workflows/ci.yml <<'YAML'
+name: ci
+on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm ci && npm test
+YAML
+cp "$repo/rules/fixtures/good-bucket-policy.json" infra/artifact-bucket-policy.json
+git add -A
+
+if ! pre-commit try-repo "$repo" veto-lint --all-files --verbose > "$work/ordinary-good.log" 2>&1; then
+  cat "$work/ordinary-good.log"
+  echo "FAIL: pre-commit --all-files failed in an ordinary repository"
+  exit 1
+fi
+grep -q "skipped" "$work/ordinary-good.log" || { cat "$work/ordinary-good.log"; echo "FAIL: no skipped count"; exit 1; }
+echo "ok: pre-commit --all-files passed an ordinary repository (package.json, tsconfig.json, workflow, config skipped)"
+
+cp "$repo/rules/fixtures/sse-missing.json" infra/old-bucket-policy.json
+git add -A
+if pre-commit try-repo "$repo" veto-lint --all-files > "$work/ordinary-bad.log" 2>&1; then
+  cat "$work/ordinary-bad.log"
+  echo "FAIL: pre-commit --all-files passed a bad bucket policy in an ordinary repository"
+  exit 1
+fi
+grep -q "CP-S3-SSE-KMS" "$work/ordinary-bad.log" || { cat "$work/ordinary-bad.log"; echo "FAIL: no CP-S3-SSE-KMS finding"; exit 1; }
+echo "ok: pre-commit --all-files blocked infra/old-bucket-policy.json (CP-S3-SSE-KMS)"

@@ -196,7 +196,53 @@ pub struct Catalog {
     pub provenance: Provenance,
     pub global_keys: Vec<ConditionKey>,
     pub services: Vec<Service>,
+    /// Keys AWS documents, or uses in its own managed policies, that the
+    /// generated data lacks (see [`DOCUMENTED_KEYS`]).
+    pub documented_keys: Vec<DocumentedKey>,
+    /// The claims IAM reads from any OIDC provider's token, as
+    /// `${Provider}:claim` (see [`Catalog::oidc_key`]).
+    pub oidc_keys: Vec<ConditionKey>,
 }
+
+/// A key the generated data lacks, with where AWS documents or uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentedKey {
+    pub key: ConditionKey,
+    /// The one action it comes with (`service:Action`), or `None` when AWS does
+    /// not say (then it is not checked for applicability).
+    pub action: Option<&'static str>,
+    pub source: &'static str,
+}
+
+/// Keys AWS documents or uses in its own managed policies that the catalog data
+/// (the Service Authorization Reference) does not list: `(key, type, action, source)`.
+pub const DOCUMENTED_KEYS: &[(&str, &str, Option<&str>, &str)] = &[
+    (
+        "aws:PrincipalOrgMasterAccountId",
+        "String",
+        None,
+        "AWS managed policy AWSSSOServiceRolePolicy (the older name of the organization's management account key)",
+    ),
+    (
+        "lakeformation:GlueARN",
+        "ARN",
+        None,
+        "AWS managed policy AmazonDataZoneGlueManageAccessRolePolicy",
+    ),
+];
+
+/// The claims IAM reads from any OIDC provider's token (IAM User Guide, "Available
+/// keys for AWS OIDC federation"): `PROVIDER:claim`, PROVIDER being the provider's
+/// URL without `https://` (`token.actions.githubusercontent.com`,
+/// `oidc.eks.us-east-1.amazonaws.com/id/ABC`).
+pub const OIDC_CLAIMS: &[&str] = &[
+    "${Provider}:amr",
+    "${Provider}:aud",
+    "${Provider}:azp",
+    "${Provider}:email",
+    "${Provider}:oaud",
+    "${Provider}:sub",
+];
 
 /// The embedded catalog, parsed on first use.
 pub fn catalog() -> &'static Catalog {
@@ -240,6 +286,18 @@ impl Catalog {
             },
             global_keys: Vec::new(),
             services: Vec::new(),
+            documented_keys: DOCUMENTED_KEYS
+                .iter()
+                .map(|(name, ty, action, source)| DocumentedKey {
+                    key: ConditionKey::new(name, KeyShape::parse(ty)),
+                    action: *action,
+                    source,
+                })
+                .collect(),
+            oidc_keys: OIDC_CLAIMS
+                .iter()
+                .map(|name| ConditionKey::new(name, KeyShape::parse("String")))
+                .collect(),
         };
         let mut f: Vec<&'static str> = Vec::with_capacity(5);
         for (n, line) in lines {
@@ -313,11 +371,37 @@ impl Catalog {
         self.global_keys.iter().find(|k| k.matches(key))
     }
 
-    /// A key known anywhere: global, or a key of the service its prefix names.
+    /// A key known anywhere, by its real name: global, a key of the service its
+    /// prefix names, a key of any other service (keys are not always prefixed
+    /// with their service's prefix: `catalog:ChangeType` is AWS Marketplace
+    /// Catalog's, `saml:aud` and `accounts.google.com:aud` are STS's), a
+    /// documented key the data lacks, or an OIDC provider's claim.
     pub fn key(&self, key: &str) -> Option<&ConditionKey> {
-        self.global_key(key).or_else(|| {
-            let prefix = key.split_once(':')?.0;
-            self.service(prefix)?.key(key)
+        if let Some(k) = self.global_key(key) {
+            return Some(k);
+        }
+        if let Some(k) = key.split_once(':').and_then(|(p, _)| self.service(p)?.key(key)) {
+            return Some(k);
+        }
+        // A miss on the prefix: look through every service (linear, and only on a miss).
+        self.services
+            .iter()
+            .find_map(|s| s.key(key))
+            .or_else(|| self.documented_keys.iter().map(|d| &d.key).find(|k| k.matches(key)))
+            .or_else(|| self.oidc_key(key))
+    }
+
+    /// `PROVIDER:claim` for an OIDC provider's URL (it holds a dot, which no
+    /// service prefix does) and one of [`OIDC_CLAIMS`].
+    pub fn oidc_key(&self, key: &str) -> Option<&ConditionKey> {
+        let (provider, claim) = key.rsplit_once(':')?;
+        if !provider.contains('.') || provider.contains(':') {
+            return None;
+        }
+        self.oidc_keys.iter().find(|k| {
+            k.name
+                .rsplit_once(':')
+                .is_some_and(|(_, c)| c.eq_ignore_ascii_case(claim))
         })
     }
 
@@ -345,8 +429,17 @@ impl Catalog {
     }
 
     /// Does `key` apply to the action: a global key, or one of the action's own?
+    /// A documented key AWS does not tie to an action applies to every action;
+    /// OIDC claims come with `sts:AssumeRoleWithWebIdentity`.
     pub fn key_applies(&self, service: &Service, action: &Action, key: &str) -> bool {
-        self.global_key(key).is_some() || service.keys_of(action).any(|k| k.matches(key))
+        let is = |name: &str| name.eq_ignore_ascii_case(&format!("{}:{}", service.prefix, action.name));
+        self.global_key(key).is_some()
+            || service.keys_of(action).any(|k| k.matches(key))
+            || self
+                .documented_keys
+                .iter()
+                .any(|d| d.key.matches(key) && d.action.is_none_or(is))
+            || (self.oidc_key(key).is_some() && is("sts:AssumeRoleWithWebIdentity"))
     }
 }
 
@@ -402,6 +495,43 @@ mod tests {
             .any(|f| f == "arn:${Partition}:s3:::${BucketName}/${ObjectName}"));
         let (_, list_all) = c.action("s3:ListAllMyBuckets").unwrap();
         assert_eq!(c.arn_formats(s3, list_all).count(), 0);
+    }
+
+    #[test]
+    fn keys_by_their_real_names() {
+        let c = catalog();
+        // Keys whose prefix is not their service's.
+        for key in [
+            "catalog:ChangeType",
+            "SAML:aud",
+            "saml:sub",
+            "accounts.google.com:aud",
+            "cognito-identity.amazonaws.com:amr",
+            "cognito-identity-auth:AccountId",
+            "ec2:osuser",
+            "identitystore:GroupId",
+            "www.amazon.com:app_id",
+        ] {
+            assert!(c.key(key).is_some(), "{key}");
+        }
+        // OIDC claims of any provider, and documented keys the data lacks.
+        for key in [
+            "token.actions.githubusercontent.com:sub",
+            "token.actions.githubusercontent.com:aud",
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub",
+            "aws:PrincipalOrgMasterAccountId",
+            "lakeformation:GlueARN",
+        ] {
+            assert!(c.key(key).is_some(), "{key}");
+        }
+        assert!(c.key("token.actions.githubusercontent.com:subject").is_none());
+        assert!(c.key("s3:sub").is_none());
+        assert!(c.key("aws:PrincipalOrgMasterAcountId").is_none());
+        let (sts, web) = c.action("sts:AssumeRoleWithWebIdentity").unwrap();
+        assert!(c.key_applies(sts, web, "token.actions.githubusercontent.com:sub"));
+        let (s3, get) = c.action("s3:GetObject").unwrap();
+        assert!(!c.key_applies(s3, get, "token.actions.githubusercontent.com:sub"));
+        assert!(c.key_applies(s3, get, "aws:PrincipalOrgMasterAccountId"));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! targets.
 
 use crate::cfn::{self, Template};
-use crate::doc::{self, Node, Pos, Value};
+use crate::cli_output;
+use crate::doc::{self, Node, Origin, Pos, StandIns, Symbolic, Value};
 use crate::targets::Target;
 use crate::Problem;
 use veto_iam::{json, Diagnostic, LineIndex, Policy};
@@ -24,6 +25,12 @@ pub struct Input {
     pub targets: Vec<Target>,
     /// Catalog findings and warnings about the policies read, positioned in the file.
     pub warnings: Vec<(Pos, Diagnostic)>,
+    /// For AWS CLI output, which command's output and the member the policy is in.
+    pub wrapper: Option<&'static str>,
+    /// The stand-ins chosen for symbolic values, to write messages in the user's names.
+    pub stand_ins: StandIns,
+    /// A template's parameter names (for checking `--parameter` names).
+    pub parameters: Vec<String>,
 }
 
 pub enum Loaded {
@@ -44,6 +51,11 @@ fn pos_of(text: &str, index: &LineIndex, offset: usize) -> Pos {
 
 /// Loads `text`, read from `name` (its extension tells YAML from JSON).
 pub fn load(name: &str, text: &str) -> Loaded {
+    load_with(name, text, &[])
+}
+
+/// [`load`], with values for template parameters (`KEY`, `VALUE`; later wins).
+pub fn load_with(name: &str, text: &str, parameters: &cfn::Parameters) -> Loaded {
     if text.len() > MAX_INPUT_BYTES {
         return Loaded::Failed(vec![Problem::new(
             Pos { line: 1, column: 1 },
@@ -74,20 +86,27 @@ pub fn load(name: &str, text: &str) -> Loaded {
         }
     };
     let has = |k: &str| root.get(k).is_some();
+    let file_pos = |offset: usize| pos_of(text, &index, offset);
     if has("Statement") {
-        return load_policy_file(text, &index, &root, json_value.as_ref());
+        return load_policy(&root, json_value.as_ref(), &file_pos);
+    }
+    if let Some(wrapped) = json_value.as_ref().and_then(cli_output::unwrap) {
+        return load_wrapped(text, &wrapped, &file_pos);
     }
     if has("Resources") || has("AWSTemplateFormatVersion") {
         let mut problems = Vec::new();
-        let targets = Template::new(&root).targets(&mut problems);
+        let template = Template::with_parameters(&root, parameters);
+        let (targets, warnings) = template.read(&mut problems);
         if !problems.is_empty() {
             return Loaded::Failed(problems);
         }
-        let warnings = policy_warnings(&targets);
         return Loaded::Input(Input {
             kind: FileKind::CloudFormation,
             targets,
             warnings,
+            wrapper: None,
+            stand_ins: template.stand_ins(),
+            parameters: template.parameter_names(),
         });
     }
     if has("format_version") && (has("planned_values") || has("resource_changes") || has("terraform_version")) {
@@ -101,6 +120,9 @@ pub fn load(name: &str, text: &str) -> Loaded {
             kind: FileKind::TerraformPlan,
             targets,
             warnings,
+            wrapper: None,
+            stand_ins: StandIns::default(),
+            parameters: Vec::new(),
         });
     }
     Loaded::NotOurs(Problem::new(
@@ -122,17 +144,54 @@ fn policy_warnings(targets: &[Target]) -> Vec<(Pos, Diagnostic)> {
     out
 }
 
-fn load_policy_file(text: &str, index: &LineIndex, root: &Node, json_value: Option<&json::JsonValue>) -> Loaded {
-    let parsed = match json_value {
-        Some(v) => Policy::from_json(v),
-        None => Policy::parse(&cfn::policy_text(root)),
-    };
-    let at = |d: &Diagnostic| {
-        if json_value.is_some() {
-            pos_of(text, index, d.span.start)
-        } else {
-            root.pos
+/// The policy inside an AWS CLI output, positioned in the file (inside the
+/// `Policy` string too).
+fn load_wrapped(text: &str, wrapped: &cli_output::Wrapped, file_pos: &dyn Fn(usize) -> Pos) -> Loaded {
+    let mut loaded = match wrapped.document {
+        cli_output::Document::Inline(v) => load_policy(&doc::from_json_at(v, file_pos), Some(v), file_pos),
+        cli_output::Document::Text(v) => {
+            let inner = v.as_str().unwrap_or_default();
+            // The literal as written in the file: from the opening quote to the closing one.
+            let start = v.span.start;
+            let raw = text.get(v.span.start..v.span.end).unwrap_or_default();
+            let offsets = cli_output::decoded_offsets(raw);
+            let at = |offset: usize| cli_output::position_in_literal(&offsets, start, offset, file_pos);
+            match json::parse(inner) {
+                Ok(parsed) => load_policy(&doc::from_json_at(&parsed, &at), Some(&parsed), &at),
+                Err(e) => {
+                    return Loaded::Failed(vec![Problem::new(
+                        at(e.span.start),
+                        format!("{}: not valid JSON: {}", wrapped.wrapper, e.message),
+                    )])
+                }
+            }
         }
+    };
+    match &mut loaded {
+        Loaded::Input(input) => input.wrapper = Some(wrapped.wrapper),
+        Loaded::Failed(problems) => {
+            for p in problems {
+                p.message = format!("{}: {}", wrapped.wrapper, p.message);
+            }
+        }
+        Loaded::NotOurs(_) => {}
+    }
+    loaded
+}
+
+fn load_policy(root: &Node, json_value: Option<&json::JsonValue>, file_pos: &dyn Fn(usize) -> Pos) -> Loaded {
+    // JSON is read as written; YAML through its tree, with positions mapped back.
+    let yaml_text = json_value
+        .is_none()
+        .then(|| crate::policy_doc::policy_text(root, &mut StandIns::default()));
+    let parsed = match (json_value, &yaml_text) {
+        (Some(v), _) => Policy::from_json(v),
+        (None, Some(t)) => Policy::parse(&t.text),
+        (None, None) => unreachable!("one of the two is set"),
+    };
+    let at = |d: &Diagnostic| match &yaml_text {
+        None => file_pos(d.span.start),
+        Some(t) => t.pos(d.span.start),
     };
     let policy = match parsed {
         Ok(p) => p,
@@ -171,6 +230,9 @@ fn load_policy_file(text: &str, index: &LineIndex, root: &Node, json_value: Opti
         kind: FileKind::Policy,
         targets,
         warnings,
+        wrapper: None,
+        stand_ins: StandIns::default(),
+        parameters: Vec::new(),
     })
 }
 
@@ -210,13 +272,14 @@ fn terraform(root: &Node, problems: &mut Vec<Problem>) -> Vec<Target> {
             .unwrap_or("resource")
             .to_string()
     };
-    let unknown = |what: String, pos: Pos| Node::new(Value::Symbolic(what), pos);
+    let unknown = |what: String, pos: Pos| Node::new(Value::Symbolic(Symbolic::new(Origin::Computed, what)), pos);
     let field = |v: &Node, k: &str, r: &Node| match v.get(k) {
         Some(n) if n.value != Value::Null => n.clone(),
-        _ => unknown(format!("{}.{k} (known after apply)", address(r)), r.pos),
+        _ => unknown(format!("{}.{k}", address(r)), r.pos),
     };
     let mut targets = Vec::new();
     let mut bucket_policies: Vec<(String, Policy, Node)> = Vec::new();
+    let mut computed_policies: Vec<(String, String, Pos)> = Vec::new();
     let mut buckets: Vec<String> = Vec::new();
     for r in &resources {
         let v = values(r);
@@ -227,11 +290,14 @@ fn terraform(root: &Node, problems: &mut Vec<Problem>) -> Vec<Target> {
                     .get("bucket")
                     .and_then(Node::as_str)
                     .map(str::to_string)
-                    .unwrap_or_else(|| format!("veto-bucket-{}", address(r)));
+                    .unwrap_or_else(|| format!("<{}.bucket>", address(r)));
+                // A policy computed at apply time (`after_unknown`) is not wrong,
+                // just not known: its bucket rules cannot be decided.
                 let Some(text) = v.get("policy").and_then(Node::as_str) else {
-                    problems.push(Problem::new(
+                    computed_policies.push((
+                        bucket,
+                        format!("{}.policy is known only after apply", address(r)),
                         r.pos,
-                        format!("{}: the policy is not known in the plan", address(r)),
                     ));
                     continue;
                 };
@@ -317,7 +383,7 @@ fn terraform(root: &Node, problems: &mut Vec<Problem>) -> Vec<Target> {
                 ) {
                     (Some(a), Some(o)) if a != o => cross = Value::Bool(true),
                     (Some(_), None) if cross == Value::Bool(false) => {
-                        cross = Value::Symbolic("the pipeline's account".into())
+                        cross = Value::Symbolic(Symbolic::new(Origin::Computed, format!("{}.role_arn", address(r))))
                     }
                     _ => {}
                 }
@@ -332,6 +398,15 @@ fn terraform(root: &Node, problems: &mut Vec<Problem>) -> Vec<Target> {
             logical_id: address(r),
             node,
         });
+    }
+    for (bucket, reason, pos) in computed_policies {
+        if pipelines == 0 || artifact_buckets.contains(&bucket) {
+            targets.push(Target::UndecidedPolicy {
+                bucket_arn: format!("arn:aws:s3:::{bucket}"),
+                reason,
+                node: Node::new(Value::Map(Vec::new()), pos),
+            });
+        }
     }
     for (bucket, policy, node) in bucket_policies {
         if pipelines == 0 || artifact_buckets.contains(&bucket) {

@@ -2,9 +2,11 @@
 //! binds each rule to its targets, and runs structure checks and proofs.
 
 pub mod cfn;
+pub mod cli_output;
 pub mod doc;
 pub mod explain;
 pub mod input;
+pub mod policy_doc;
 pub mod ruleset;
 pub mod run;
 pub mod suite;

@@ -11,11 +11,23 @@ use veto_prove::{Limits, Property, Quantifier, Verdict};
 
 pub use veto_source::Severity;
 
-/// One thing wrong with one input.
+/// What a rule's check came to on one target, when it did not pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The rule does not hold.
+    Fails,
+    /// The answer depends on what the input does not fix (a parameter without
+    /// a value, a condition, an unmodelled attribute, a prover limit): neither
+    /// a pass nor a failure. It fails a run only with `--fail-on undecided`.
+    Undecided,
+}
+
+/// One thing wrong (or undecidable) with one input.
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub rule: String,
     pub severity: Severity,
+    pub outcome: Outcome,
     pub pos: Pos,
     pub message: String,
     /// The counterexample of a failed proof, replayable with `veto eval`.
@@ -43,13 +55,14 @@ pub fn check(rules: &[&ast::Rule], targets: &[Target]) -> Vec<Finding> {
         let severity = Severity::parse(rule.severity().map_or("error", |s| s.node.as_str()));
         for target in targets.iter().filter(|t| applies_to(applies, t)) {
             for check in rule.checks() {
-                if let Some((pos, message, request)) = run_check(check, &applies.binding.node, target) {
+                if let Some(f) = run_check(check, &applies.binding.node, target) {
                     let mut finding = Finding {
                         rule: rule.id.node.clone(),
                         severity,
-                        pos,
-                        message,
-                        request,
+                        outcome: f.outcome,
+                        pos: f.pos,
+                        message: f.message,
+                        request: f.request,
                         label: None,
                         fix: None,
                     };
@@ -62,7 +75,31 @@ pub fn check(rules: &[&ast::Rule], targets: &[Target]) -> Vec<Finding> {
     out
 }
 
-type Failure = (Pos, String, Option<Request>);
+/// A check that did not pass: where, why, and the counterexample if any.
+struct Failure {
+    outcome: Outcome,
+    pos: Pos,
+    message: String,
+    request: Option<Request>,
+}
+
+fn fails(pos: Pos, message: String) -> Failure {
+    Failure {
+        outcome: Outcome::Fails,
+        pos,
+        message,
+        request: None,
+    }
+}
+
+fn undecided(pos: Pos, message: String) -> Failure {
+    Failure {
+        outcome: Outcome::Undecided,
+        pos,
+        message,
+        request: None,
+    }
+}
 
 fn run_check(check: &Check, binding: &str, target: &Target) -> Option<Failure> {
     match check {
@@ -75,7 +112,7 @@ fn run_check(check: &Check, binding: &str, target: &Target) -> Option<Failure> {
 /// The tree a rule's binding reads: the target's node, plus `bucket` for bucket policies.
 pub(crate) fn binding_node(target: &Target) -> Node {
     match target {
-        Target::BucketPolicy { bucket_arn, node, .. } => {
+        Target::BucketPolicy { bucket_arn, node, .. } | Target::BranchedPolicy { bucket_arn, node, .. } => {
             let mut n = node.clone();
             if let Value::Map(entries) = &mut n.value {
                 entries.push(("bucket".into(), Node::new(Value::Str(bucket_arn.clone()), node.pos)));
@@ -109,7 +146,7 @@ fn lookup<'n>(root: &'n Node, path: &ast::Path) -> Lookup<'n> {
     let mut node = root;
     for segment in &path.segments {
         if let Value::Symbolic(d) = &node.value {
-            return Lookup::Unknown(d.clone());
+            return Lookup::Unknown(d.to_string());
         }
         let next = match segment {
             PathSegment::Field(f) => node.get(f),
@@ -121,7 +158,7 @@ fn lookup<'n>(root: &'n Node, path: &ast::Path) -> Lookup<'n> {
         }
     }
     match &node.value {
-        Value::Symbolic(d) => Lookup::Unknown(d.clone()),
+        Value::Symbolic(d) => Lookup::Unknown(d.to_string()),
         Value::Null => Lookup::Missing,
         _ => Lookup::Found(node),
     }
@@ -141,8 +178,37 @@ fn path_text(p: &ast::Path) -> String {
     out
 }
 
+/// Why a request set could not be turned into a property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PropertyError {
+    /// A value it reads is not known (a parameter without a value…).
+    Unknown(String),
+    /// The rule cannot be stated for this target.
+    Invalid(String),
+}
+
+impl std::fmt::Display for PropertyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PropertyError::Unknown(m) | PropertyError::Invalid(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<String> for PropertyError {
+    fn from(m: String) -> Self {
+        PropertyError::Invalid(m)
+    }
+}
+
+impl From<&str> for PropertyError {
+    fn from(m: &str) -> Self {
+        PropertyError::Invalid(m.to_string())
+    }
+}
+
 /// A value as text, for constraints (`p.bucket + "/*"`).
-fn value_text(value: &ast::Value, root: &Node) -> Result<String, String> {
+fn value_text(value: &ast::Value, root: &Node) -> Result<String, PropertyError> {
     let mut out = String::new();
     for t in &value.terms {
         match &t.node {
@@ -154,17 +220,17 @@ fn value_text(value: &ast::Value, root: &Node) -> Result<String, String> {
                     Value::Str(s) => out.push_str(s),
                     Value::Number(s) => out.push_str(s),
                     Value::Bool(b) => out.push_str(&b.to_string()),
-                    _ => return Err(format!("`{}` is not a single value", path_text(p))),
+                    _ => return Err(format!("`{}` is not a single value", path_text(p)).into()),
                 },
-                Lookup::Missing => return Err(format!("`{}` is missing", path_text(p))),
-                Lookup::Unknown(d) => return Err(format!("`{}` is not known ({d})", path_text(p))),
+                Lookup::Missing => return Err(format!("`{}` is missing", path_text(p)).into()),
+                Lookup::Unknown(d) => return Err(PropertyError::Unknown(format!("{d} is not known"))),
             },
         }
     }
     Ok(out)
 }
 
-pub(crate) fn value_texts(list: &ValueList, root: &Node) -> Result<Vec<String>, String> {
+pub(crate) fn value_texts(list: &ValueList, root: &Node) -> Result<Vec<String>, PropertyError> {
     list.values().into_iter().map(|v| value_text(v, root)).collect()
 }
 
@@ -197,7 +263,7 @@ fn operator(op: WhenOp, key: &str) -> &'static str {
 
 /// The property a request set describes, built as the prover's typed `Property`
 /// (the request set is a Deny statement read by the policy reader; no JSON text).
-pub fn lower_property(set: &ast::RequestSet, every: bool, root: &Node) -> Result<Property, String> {
+pub fn lower_property(set: &ast::RequestSet, every: bool, root: &Node) -> Result<Property, PropertyError> {
     let mut request = lower_request(set, root)?;
     if request.action.is_none() {
         request.action = Some(ElementSpec::new(false, ["*".to_string()]));
@@ -221,7 +287,7 @@ pub fn lower_property(set: &ast::RequestSet, every: bool, root: &Node) -> Result
 
 /// A request set as a typed statement, elements the set leaves open left out (the
 /// prover reads them as `*`; a suggested fix leaves them out).
-pub(crate) fn lower_request(set: &ast::RequestSet, root: &Node) -> Result<StatementSpec, String> {
+pub(crate) fn lower_request(set: &ast::RequestSet, root: &Node) -> Result<StatementSpec, PropertyError> {
     let mut request = StatementSpec::new(Effect::Deny);
     let mut not_action: Option<Vec<String>> = None;
     for c in &set.constraints {
@@ -273,9 +339,9 @@ pub(crate) fn lower_request(set: &ast::RequestSet, root: &Node) -> Result<Statem
                     }
                 };
                 if request.conditions.iter().any(|c| c.operator == op && c.key == key) {
-                    return Err(format!(
-                        "two `when` tests compare `{key}` the same way; combine them into one list"
-                    ));
+                    return Err(
+                        format!("two `when` tests compare `{key}` the same way; combine them into one list").into(),
+                    );
                 }
                 request.conditions.push(ConditionSpec {
                     operator: op.to_string(),
@@ -324,18 +390,64 @@ fn action_matchers(actions: ElementSpec) -> Result<Vec<veto_iam::policy::ActionM
 /// A failed `allow some` proof, before [`crate::explain`] names the statement that denies.
 pub(crate) const ALL_DENIED: &str = "every such request is explicitly denied: the policy leaves no way to do it";
 
+/// A proof on every branch of a policy shaped by undecided conditions: it fails
+/// when it fails on every branch, and is undecided when the branches disagree.
+fn prove_branches(
+    set: &ast::RequestSet,
+    every: bool,
+    binding: &str,
+    bucket_arn: &str,
+    branches: &[(String, veto_iam::Policy)],
+    node: &Node,
+) -> Option<Failure> {
+    let mut failing: Vec<(&str, Failure)> = Vec::new();
+    let mut holding: Vec<&str> = Vec::new();
+    for (assignment, policy) in branches {
+        let branch = Target::BucketPolicy {
+            bucket_arn: bucket_arn.to_string(),
+            policy: policy.clone(),
+            node: node.clone(),
+        };
+        match prove(set, every, binding, &branch) {
+            Some(f) => failing.push((assignment, f)),
+            None => holding.push(assignment),
+        }
+    }
+    if failing.is_empty() {
+        return None;
+    }
+    let (assignment, first) = failing.remove(0);
+    if holding.is_empty() {
+        return Some(Failure {
+            message: format!("{} (on every branch; shown for {assignment})", first.message),
+            ..first
+        });
+    }
+    Some(undecided(
+        first.pos,
+        format!(
+            "could not be decided: holds when {}, not when {assignment}: {}",
+            holding.join(" or "),
+            first.message
+        ),
+    ))
+}
+
 fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> Option<Failure> {
-    let _ = binding;
     let policy = match target {
+        Target::BranchedPolicy {
+            bucket_arn,
+            branches,
+            node,
+        } => return prove_branches(set, every, binding, bucket_arn, branches, node),
         Target::BucketPolicy { policy, .. } | Target::Policy { policy, .. } => policy,
         Target::UndecidedPolicy { reason, .. } => {
-            return Some((target.pos(), format!("could not be decided: {reason}"), None))
+            return Some(undecided(target.pos(), format!("could not be decided: {reason}")))
         }
         _ => {
-            return Some((
+            return Some(fails(
                 target.pos(),
                 format!("a proof needs a policy, and {} is a {}", target.name(), target.kind()),
-                None,
             ));
         }
     };
@@ -343,7 +455,8 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
     let pos = policy_pos(target);
     let property = match lower_property(set, every, &root) {
         Ok(p) => p,
-        Err(e) => return Some((pos, format!("could not be checked: {e}"), None)),
+        Err(PropertyError::Unknown(e)) => return Some(undecided(pos, format!("could not be decided: {e}"))),
+        Err(PropertyError::Invalid(e)) => return Some(fails(pos, format!("could not be checked: {e}"))),
     };
     let policies = PolicySet {
         resource: Some(policy.clone()),
@@ -356,17 +469,18 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
             let Some(r) = answer.request else {
                 // A failed proof always carries its counterexample; without one the
                 // failure is still reported.
-                return Some((pos, "the proof failed but produced no counterexample".into(), None));
+                return Some(fails(pos, "the proof failed but produced no counterexample".into()));
             };
             let decision = answer.decision.unwrap_or(Decision::ImplicitDeny);
-            Some((
+            Some(Failure {
+                outcome: Outcome::Fails,
                 pos,
-                format!("not explicitly denied: {} (decision {decision})", words(&r)),
-                Some(r),
-            ))
+                message: format!("not explicitly denied: {} (decision {decision})", words(&r)),
+                request: Some(r),
+            })
         }
-        (Verdict::Fails, false) => Some((pos, ALL_DENIED.to_string(), None)),
-        (Verdict::Unknown, _) => Some((pos, format!("could not be decided: {}", answer.reason), None)),
+        (Verdict::Fails, false) => Some(fails(pos, ALL_DENIED.to_string())),
+        (Verdict::Unknown, _) => Some(undecided(pos, format!("could not be decided: {}", answer.reason))),
     }
 }
 
@@ -562,6 +676,43 @@ fn paths<'e>(e: &'e Expr, out: &mut Vec<&'e ast::Path>) {
     }
 }
 
+/// A path a rule reads, in the user's words: `Properties.` and the binding go,
+/// derived fields say what they stand for.
+fn field_words(p: &ast::Path) -> String {
+    let fields: Vec<String> = p
+        .segments
+        .iter()
+        .map(|s| match s {
+            PathSegment::Field(f) => f.clone(),
+            PathSegment::Index(i) => format!("[{i}]"),
+        })
+        .collect();
+    let joined = |parts: &[String]| parts.join(".").replace(".[", "[");
+    match fields.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["artifact_bucket"] => "the artifact bucket (`ArtifactStore.Location`)".into(),
+        ["artifact_bucket", "policy", ..] => "a bucket policy for the artifact bucket".into(),
+        ["artifact_bucket", "name"] => "the artifact bucket's name".into(),
+        ["artifact_key"] => "`ArtifactStore.EncryptionKey`".into(),
+        ["cross_account"] => "an action role in another account".into(),
+        ["Properties", rest @ ..] if !rest.is_empty() => format!("`{}`", joined(&fields[1..])),
+        _ => format!("`{}`", joined(&fields)),
+    }
+}
+
+/// "pipeline `Pipeline`", "key `ArtifactKey`".
+fn target_words(target: &Target) -> String {
+    let kind = match target {
+        Target::BucketPolicy { .. } | Target::UndecidedPolicy { .. } | Target::BranchedPolicy { .. } => {
+            "the bucket policy of"
+        }
+        Target::Policy { .. } => return "the policy".into(),
+        Target::Resource { .. } => "resource",
+        Target::Pipeline { .. } => "pipeline",
+        Target::KmsKey { .. } => "key",
+    };
+    format!("{kind} `{}`", target.name())
+}
+
 fn require(expr: &Expr, binding: &str, target: &Target) -> Option<Failure> {
     let root = binding_node(target);
     let truth = eval(expr, &root, binding);
@@ -579,20 +730,39 @@ fn require(expr: &Expr, binding: &str, target: &Target) -> Option<Failure> {
             continue;
         }
         seen.push(text.clone());
+        let words = field_words(p);
         match lookup(&root, p) {
             Lookup::Found(n) => {
                 if pos == target.pos() {
                     pos = n.pos;
                 }
-                facts.push(format!("{text} = {}", n.to_json()));
+                match &n.value {
+                    Value::Bool(b) if text.ends_with(".symmetric") => facts.push(
+                        if *b {
+                            "the key is symmetric"
+                        } else {
+                            "the key is not symmetric"
+                        }
+                        .into(),
+                    ),
+                    Value::Map(_) if text.ends_with(".artifact_bucket") => match n.get("name").and_then(Node::as_str) {
+                        Some(name) => facts.push(format!("the artifact bucket is `{name}`")),
+                        None => facts.push(format!("{words} is set")),
+                    },
+                    Value::Bool(true) if words.starts_with("an ") => facts.push(format!("there is {words}")),
+                    Value::Bool(false) if words.starts_with("an ") => facts.push(format!("there is no {words}")),
+                    Value::Map(_) | Value::List(_) => facts.push(format!("{words} is set")),
+                    _ => facts.push(format!("{words} is {}", n.to_json())),
+                }
             }
-            Lookup::Missing => facts.push(format!("{text} is missing")),
-            Lookup::Unknown(d) => facts.push(format!("{text} is not known ({d})")),
+            Lookup::Missing => facts.push(format!("{words} is not set")),
+            Lookup::Unknown(d) => facts.push(format!("{words} depends on {d}")),
         }
     }
     let facts = facts.join(", ");
+    let who = target_words(target);
     Some(match truth {
-        Truth::Unknown => (pos, format!("{}: could not be decided: {facts}", target.name()), None),
-        _ => (pos, format!("{}: {facts}", target.name()), None),
+        Truth::Unknown => undecided(pos, format!("could not be decided for {who}: {facts}")),
+        _ => fails(pos, format!("{who}: {facts}")),
     })
 }

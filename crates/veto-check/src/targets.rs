@@ -25,6 +25,16 @@ pub enum Target {
         reason: String,
         node: Node,
     },
+    /// A bucket policy whose statements depend on conditions the template does
+    /// not decide (`Fn::If`): one policy per assignment of those conditions.
+    /// A rule fails when it fails on every branch, and is undecided when the
+    /// branches disagree.
+    BranchedPolicy {
+        bucket_arn: String,
+        /// `("IsProd=true", policy)`, one per assignment.
+        branches: Vec<(String, Policy)>,
+        node: Node,
+    },
     /// Any IAM policy.
     Policy { policy: Policy, node: Node },
     /// A CloudFormation resource (Terraform resources are mapped to their
@@ -44,7 +54,9 @@ pub enum Target {
 impl Target {
     pub fn kind(&self) -> &'static str {
         match self {
-            Target::BucketPolicy { .. } | Target::UndecidedPolicy { .. } => "bucket_policy",
+            Target::BucketPolicy { .. } | Target::UndecidedPolicy { .. } | Target::BranchedPolicy { .. } => {
+                "bucket_policy"
+            }
             Target::Policy { .. } => "policy",
             Target::Resource { .. } => "resource",
             Target::Pipeline { .. } => "pipeline",
@@ -56,6 +68,7 @@ impl Target {
         match self {
             Target::BucketPolicy { node, .. }
             | Target::UndecidedPolicy { node, .. }
+            | Target::BranchedPolicy { node, .. }
             | Target::Policy { node, .. }
             | Target::Resource { node, .. }
             | Target::Pipeline { node, .. }
@@ -70,7 +83,9 @@ impl Target {
     /// A short name for messages: the bucket, or the logical ID.
     pub fn name(&self) -> String {
         match self {
-            Target::BucketPolicy { bucket_arn, .. } | Target::UndecidedPolicy { bucket_arn, .. } => bucket_arn.clone(),
+            Target::BucketPolicy { bucket_arn, .. }
+            | Target::UndecidedPolicy { bucket_arn, .. }
+            | Target::BranchedPolicy { bucket_arn, .. } => bucket_arn.clone(),
             Target::Policy { .. } => "the policy".into(),
             Target::Resource { logical_id, .. }
             | Target::Pipeline { logical_id, .. }

@@ -148,7 +148,7 @@ pub fn apply(report: &mut crate::emit::FileReport, rules: &[&ast::Rule]) {
                 return;
             }
             eprintln!("fixed {}: added the suggested statement(s)", report.path);
-            *report = crate::lint::lint_file(&report.path, true, rules);
+            *report = crate::lint::lint_file(&report.path, true, false, &[], rules);
         }
         Err(e) => {
             let pos = report

@@ -1,16 +1,17 @@
 //! `veto lint`: policies, CloudFormation templates and Terraform plans against the
-//! rule pack, with text, JSON, SARIF or JUnit output (see [`crate::emit`]).
+//! rule pack, with text, JSON or SARIF output.
 
 use crate::emit::{self, FileReport, Format, Report};
 use crate::files;
 use crate::rules::read_rule_files;
 use crate::EXIT_INPUT;
 use rayon::prelude::*;
+use serde_json::Value;
 use std::process::ExitCode;
 use veto_check::doc::Pos;
 use veto_check::input::{self, Loaded};
 use veto_check::ruleset::RuleSet;
-use veto_check::run::{self, Finding, Severity};
+use veto_check::run::{self, Finding, Outcome, Severity};
 use veto_lang::ast;
 
 /// Extensions of files a directory walk reads.
@@ -18,8 +19,12 @@ const EXTENSIONS: &[&str] = &[".json", ".yaml", ".yml", ".template"];
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
+    /// Findings of severity error (always included).
     Error,
+    /// Warnings too.
     Warning,
+    /// Rules that could not be decided, too.
+    Undecided,
 }
 
 #[derive(clap::Args)]
@@ -40,12 +45,71 @@ pub struct LintArgs {
     /// the result passes and allows nothing the original did not.
     #[arg(long)]
     fix: bool,
-    /// The lowest severity that fails the run (exit 1).
-    #[arg(long, value_enum, default_value = "error")]
-    fail_on: FailOn,
+    /// What fails the run (exit 1): `error` (always), `warning`, `undecided`;
+    /// repeat or separate with commas (`--fail-on warning,undecided`).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "error")]
+    fail_on: Vec<FailOn>,
     /// Suppressions (default: ./veto.toml when it exists).
     #[arg(long, value_name = "FILE")]
     config: Option<String>,
+    /// Skip (and count) named files that are neither a policy, a template nor a
+    /// plan, instead of reporting them as input errors: the pre-commit hook's
+    /// mode, which is handed every JSON and YAML file of a repository.
+    #[arg(long)]
+    skip_unrecognized: bool,
+    /// A template parameter's value, `KEY=VALUE` (repeatable; wins over --parameters).
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    parameter: Vec<String>,
+    /// Template parameter values: CloudFormation's `[{"ParameterKey", "ParameterValue"}]`
+    /// list, or a template configuration file `{"Parameters": {KEY: VALUE}}`.
+    #[arg(long = "parameters", value_name = "FILE")]
+    parameters: Option<String>,
+}
+
+/// `--parameters FILE` then `--parameter K=V` (later entries win).
+fn read_parameters(args: &LintArgs) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    if let Some(path) = &args.parameters {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| format!("{path}: not JSON: {e}"))?;
+        let scalar = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        match &value {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    match (
+                        item.get("ParameterKey").and_then(Value::as_str),
+                        item.get("ParameterValue").and_then(scalar),
+                    ) {
+                        (Some(k), Some(v)) => out.push((k.to_string(), v)),
+                        _ => return Err(format!("{path}: entry {i} needs ParameterKey and ParameterValue")),
+                    }
+                }
+            }
+            Value::Object(o) if o.get("Parameters").is_some_and(Value::is_object) => {
+                for (k, v) in o["Parameters"].as_object().into_iter().flatten() {
+                    let v = scalar(v).ok_or_else(|| format!("{path}: Parameters.{k} is not a string"))?;
+                    out.push((k.clone(), v));
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "{path}: expected [{{\"ParameterKey\": …, \"ParameterValue\": …}}] or {{\"Parameters\": {{…}}}}"
+                ))
+            }
+        }
+    }
+    for p in &args.parameter {
+        let (k, v) = p
+            .split_once('=')
+            .ok_or_else(|| format!("--parameter {p}: expected KEY=VALUE"))?;
+        out.push((k.to_string(), v.to_string()));
+    }
+    Ok(out)
 }
 
 /// One silenced rule: `[[suppress]] rule = "ID", path = "glob", reason = "…"` in veto.toml.
@@ -98,13 +162,29 @@ fn read_config(path: Option<&str>) -> Result<Vec<Suppression>, String> {
     Ok(out)
 }
 
-pub(crate) fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> FileReport {
+/// Could this file have been meant as a policy, template or plan? In
+/// `--skip-unrecognized` mode a file that does not parse is skipped only when
+/// it names none of their top-level members (a broken policy still fails).
+fn looks_like_ours(text: &str) -> bool {
+    ["Statement", "Resources", "AWSTemplateFormatVersion", "format_version"]
+        .iter()
+        .any(|k| text.contains(k))
+}
+
+pub(crate) fn lint_file(
+    path: &str,
+    explicit: bool,
+    skip_unrecognized: bool,
+    parameters: &[(String, String)],
+    rules: &[&ast::Rule],
+) -> FileReport {
     let mut result = FileReport {
         path: path.to_string(),
         text: String::new(),
         findings: Vec::new(),
         errors: Vec::new(),
         skipped: false,
+        parameters: Vec::new(),
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -128,15 +208,18 @@ pub(crate) fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> Fil
             return result;
         }
     };
-    match input::load(path, &text) {
+    match input::load_with(path, &text, parameters) {
         Loaded::Input(input) => {
             result.findings = run::check(rules, &input.targets);
+            result.parameters = input.parameters.clone();
+            let wrapper = input.wrapper;
             for (pos, d) in input.warnings {
                 // Every warning carries a code (its constructor requires one); the
                 // fallback only keeps a future code-less warning from vanishing.
                 result.findings.push(Finding {
                     rule: d.code.unwrap_or("IAM-POLICY").to_string(),
                     severity: Severity::Warning,
+                    outcome: Outcome::Fails,
                     pos,
                     message: match &d.help {
                         Some(h) => format!("{d} ({h})"),
@@ -147,9 +230,18 @@ pub(crate) fn lint_file(path: &str, explicit: bool, rules: &[&ast::Rule]) -> Fil
                     fix: None,
                 });
             }
+            for f in &mut result.findings {
+                // Stand-in accounts back to the user's names (`<DevAccount>`).
+                f.message = input.stand_ins.describe(&f.message);
+                // AWS CLI output: say which member the policy was read from.
+                if let Some(w) = wrapper {
+                    f.message = format!("{} (in {w})", f.message);
+                }
+            }
         }
-        Loaded::NotOurs(p) if explicit => result.errors.push((p.pos, p.message)),
+        Loaded::NotOurs(p) if explicit && !skip_unrecognized => result.errors.push((p.pos, p.message)),
         Loaded::NotOurs(_) => result.skipped = true,
+        Loaded::Failed(_) if skip_unrecognized && !looks_like_ours(&text) => result.skipped = true,
         Loaded::Failed(problems) => result.errors.extend(problems.into_iter().map(|p| (p.pos, p.message))),
     }
     result.text = text;
@@ -194,6 +286,13 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     };
+    let parameters = match read_parameters(&args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
     let explicit: Vec<bool> = paths
         .iter()
         .map(|p| args.paths.iter().any(|a| std::path::Path::new(a) == p.as_path()))
@@ -201,8 +300,31 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
     let mut results: Vec<FileReport> = paths
         .par_iter()
         .zip(explicit.par_iter())
-        .map(|(p, &explicit)| lint_file(&p.display().to_string(), explicit, &rules))
+        .map(|(p, &explicit)| {
+            lint_file(
+                &p.display().to_string(),
+                explicit,
+                args.skip_unrecognized,
+                &parameters,
+                &rules,
+            )
+        })
         .collect();
+    // A parameter no template declares is a usage error (a misspelt name would
+    // otherwise leave the parameter unbound without a word).
+    let declared: Vec<&str> = results
+        .iter()
+        .flat_map(|r| r.parameters.iter().map(String::as_str))
+        .collect();
+    for (key, _) in &parameters {
+        if !declared.contains(&key.as_str()) {
+            let near = veto_iam::suggest::closest(key, declared.iter().copied())
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            eprintln!("error: no template declares the parameter `{key}`{near}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    }
     let suppress = |r: &mut FileReport| {
         r.findings
             .retain(|f| !suppressions.iter().any(|s| s.rule == f.rule && s.path.matches(&r.path)));
@@ -217,15 +339,19 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
     }
     let checked = results.iter().filter(|r| !r.skipped && r.errors.is_empty()).count();
     let errors = results.iter().map(|r| r.errors.len()).sum::<usize>();
-    let no_input = checked == 0 && errors == 0;
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
+    // Nothing to check is an input error, unless unrecognized files were skipped
+    // on purpose (a commit that touches no policy).
+    let no_input = checked == 0 && errors == 0 && !args.skip_unrecognized;
+    let threshold = if args.fail_on.contains(&FailOn::Warning) {
+        Severity::Warning
+    } else {
+        Severity::Error
     };
-    let failing = results
-        .iter()
-        .flat_map(|r| &r.findings)
-        .any(|f| f.severity >= threshold);
+    let fail_undecided = args.fail_on.contains(&FailOn::Undecided);
+    let failing = results.iter().flat_map(|r| &r.findings).any(|f| match f.outcome {
+        Outcome::Fails => f.severity >= threshold,
+        Outcome::Undecided => fail_undecided,
+    });
     let table = emit::rules_table(&rule_set);
     let output = emit::emitter(args.format).emit(&Report {
         files: &results,

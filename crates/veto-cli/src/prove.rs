@@ -123,8 +123,12 @@ fn run_rule(args: &ProveArgs, id: &str) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     for f in &findings {
+        let verdict = match f.outcome {
+            veto_check::run::Outcome::Fails => "fails",
+            veto_check::run::Outcome::Undecided => "undecided",
+        };
         println!(
-            "fails: {} at {name}:{}:{}: {}",
+            "{verdict}: {} at {name}:{}:{}: {}",
             f.rule, f.pos.line, f.pos.column, f.message
         );
         if let Some(r) = &f.request {

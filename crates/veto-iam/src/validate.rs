@@ -197,17 +197,21 @@ fn check_condition(
         }
     }
     let family = condition.operator.base.family();
-    let fits = matches!(
-        (family, known.shape.value),
-        (OperatorFamily::Null, _)
-            | (OperatorFamily::String, KeyType::String | KeyType::Arn)
-            | (OperatorFamily::Arn, KeyType::Arn)
-            | (OperatorFamily::Numeric, KeyType::Numeric | KeyType::Date)
-            | (OperatorFamily::Date, KeyType::Date)
-            | (OperatorFamily::Bool, KeyType::Bool)
-            | (OperatorFamily::Ip, KeyType::IpAddress)
-            | (OperatorFamily::Binary, KeyType::Binary)
-    );
+    // A String key may hold an ARN (`kms:EncryptionContext:aws:s3:arn`,
+    // `aws:RequestTag/…`); ARN operators on it, with ARN values, compare ARNs.
+    let arn_values = !condition.values.is_empty() && condition.values.iter().all(|v| v.text.starts_with("arn:"));
+    let fits = (family == OperatorFamily::Arn && known.shape.value == KeyType::String && arn_values)
+        || matches!(
+            (family, known.shape.value),
+            (OperatorFamily::Null, _)
+                | (OperatorFamily::String, KeyType::String | KeyType::Arn)
+                | (OperatorFamily::Arn, KeyType::Arn)
+                | (OperatorFamily::Numeric, KeyType::Numeric | KeyType::Date)
+                | (OperatorFamily::Date, KeyType::Date)
+                | (OperatorFamily::Bool, KeyType::Bool)
+                | (OperatorFamily::Ip, KeyType::IpAddress)
+                | (OperatorFamily::Binary, KeyType::Binary)
+        );
     if !fits {
         let suggestion = match known.shape.value {
             KeyType::String => "String operators (StringEquals, StringLike, …)",

@@ -1,8 +1,9 @@
-//! `{"findings": [...], "errors": [...]}`: one object per finding with its
-//! position, message, label, counterexample and suggested statement.
+//! `{"findings": [...], "errors": [...], "skipped": [...]}`: one object per finding
+//! with its outcome, position, message, label, counterexample and suggested statement.
 
 use super::{Emitter, Output, Report};
 use serde_json::json;
+use veto_check::run::Outcome;
 
 pub struct Json;
 
@@ -12,7 +13,11 @@ impl Emitter for Json {
         let mut errors = Vec::new();
         for r in report.files {
             for f in &r.findings {
-                let mut entry = json!({"rule": f.rule, "severity": f.severity.as_str(), "path": r.path,
+                let outcome = match f.outcome {
+                    Outcome::Fails => "fails",
+                    Outcome::Undecided => "undecided",
+                };
+                let mut entry = json!({"rule": f.rule, "severity": f.severity.as_str(), "outcome": outcome, "path": r.path,
                                        "line": f.pos.line, "column": f.pos.column, "message": f.message});
                 if let Some(label) = &f.label {
                     entry["label"] = json!(label);
@@ -29,8 +34,17 @@ impl Emitter for Json {
                 errors.push(json!({"path": r.path, "line": pos.line, "column": pos.column, "message": message}));
             }
         }
+        let skipped: Vec<&str> = report
+            .files
+            .iter()
+            .filter(|r| r.skipped)
+            .map(|r| r.path.as_str())
+            .collect();
         Output {
-            stdout: format!("{}\n", json!({"findings": findings, "errors": errors})),
+            stdout: format!(
+                "{}\n",
+                json!({"findings": findings, "errors": errors, "skipped": skipped})
+            ),
             stderr: String::new(),
         }
     }

@@ -4,6 +4,7 @@
 
 use super::{Emitter, Output, Report};
 use quick_junit::{NonSuccessKind, Report as Junit_, TestCase, TestCaseStatus, TestSuite};
+use veto_check::run::Outcome;
 
 pub struct Junit;
 
@@ -20,6 +21,15 @@ impl Emitter for Junit {
                 suite.add_test_case(case);
             }
             for f in &r.findings {
+                if f.outcome == Outcome::Undecided {
+                    // Neither passed nor failed: JUnit's "skipped", with the reason.
+                    let mut status = TestCaseStatus::skipped();
+                    status.set_message(f.message.as_str()).set_type("undecided");
+                    let mut case = TestCase::new(format!("{} at {}:{}", f.rule, f.pos.line, f.pos.column), status);
+                    case.set_classname(r.path.as_str());
+                    suite.add_test_case(case);
+                    continue;
+                }
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 let mut description = f.message.clone();
                 if let Some(label) = &f.label {

@@ -17,8 +17,11 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Input errors: not loadable, or not a policy when named explicitly.
     pub errors: Vec<(Pos, String)>,
-    /// A file walked into that is neither a policy nor a template.
+    /// A file walked into (or, with `--skip-unrecognized`, named) that is neither a
+    /// policy, a template nor a plan.
     pub skipped: bool,
+    /// A template's parameter names (to tell a misspelt `--parameter`).
+    pub parameters: Vec<String>,
 }
 
 /// One entry of the rules table: a rule of the rule set or a policy finding code.
@@ -113,6 +116,7 @@ pub fn help(finding: &Finding) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use veto_check::run::Outcome;
 
     /// A report with a finding of every shape: a failed proof with label, request
     /// and fix, a plain finding, an input error, and control characters in a message
@@ -135,6 +139,7 @@ mod tests {
                     Finding {
                         rule: "RULE-A".into(),
                         severity: Severity::Error,
+                        outcome: Outcome::Fails,
                         pos: Pos { line: 3, column: 40 },
                         message: "not explicitly denied: the request".into(),
                         request: Some(request),
@@ -142,8 +147,19 @@ mod tests {
                         fix: Some(serde_json::json!({"Effect": "Deny", "Principal": "*", "Action": "s3:*"})),
                     },
                     Finding {
+                        rule: "RULE-C".into(),
+                        severity: Severity::Error,
+                        outcome: Outcome::Undecided,
+                        pos: Pos { line: 1, column: 1 },
+                        message: "could not be decided: depends on parameter `DevAccount`".into(),
+                        request: None,
+                        label: None,
+                        fix: None,
+                    },
+                    Finding {
                         rule: "RULE-B".into(),
                         severity: Severity::Warning,
+                        outcome: Outcome::Fails,
                         pos: Pos { line: 2, column: 3 },
                         message: "bell \u{7} and escape \u{1b}[31m in a message".into(),
                         request: None,
@@ -153,6 +169,7 @@ mod tests {
                 ],
                 errors: Vec::new(),
                 skipped: false,
+                parameters: Vec::new(),
             },
             FileReport {
                 path: "broken.json".into(),
@@ -160,6 +177,15 @@ mod tests {
                 findings: Vec::new(),
                 errors: vec![(Pos { line: 2, column: 1 }, "not valid JSON: unexpected end".into())],
                 skipped: false,
+                parameters: Vec::new(),
+            },
+            FileReport {
+                path: "package.json".into(),
+                text: String::new(),
+                findings: Vec::new(),
+                errors: Vec::new(),
+                skipped: true,
+                parameters: Vec::new(),
             },
         ]
     }

@@ -4,7 +4,7 @@
 
 use super::{Emitter, Output, Report};
 use serde_json::{json, Value};
-use veto_check::run::Severity;
+use veto_check::run::{Outcome, Severity};
 
 pub struct Sarif;
 
@@ -40,9 +40,15 @@ impl Emitter for Sarif {
                 if let Some(label) = &f.label {
                     location["message"] = json!({"text": label});
                 }
+                // An undecided rule is SARIF's "review": a person must look; level none.
+                let (kind, level) = match f.outcome {
+                    Outcome::Fails => ("fail", level(f.severity)),
+                    Outcome::Undecided => ("review", "none"),
+                };
                 let mut result = json!({
                     "ruleId": f.rule,
-                    "level": level(f.severity),
+                    "kind": kind,
+                    "level": level,
                     "message": {"text": f.message},
                     "locations": [location],
                 });

@@ -3,7 +3,7 @@
 
 use super::{Emitter, Output, Report};
 use veto_check::doc::Pos;
-use veto_check::run::Severity;
+use veto_check::run::{Outcome, Severity};
 
 pub struct Text;
 
@@ -53,6 +53,8 @@ fn token_len(text: &str, at: usize) -> usize {
 struct Shown<'a> {
     pos: Pos,
     severity: Severity,
+    /// Headed `undecided[ID]`, whatever the severity.
+    undecided: bool,
     id: Option<&'a str>,
     message: &'a str,
     label: &'a str,
@@ -63,6 +65,7 @@ fn render(path: &str, text: &str, shown: Shown) -> String {
     let Shown {
         pos,
         severity,
+        undecided,
         id,
         message,
         label,
@@ -71,6 +74,7 @@ fn render(path: &str, text: &str, shown: Shown) -> String {
     use veto_source::render::SnippetLevel;
     let at = offset(text, pos).min(text.len());
     let level = match severity {
+        _ if undecided => SnippetLevel::Warning,
         Severity::Error => SnippetLevel::Error,
         Severity::Warning => SnippetLevel::Warning,
         Severity::Info => SnippetLevel::Note,
@@ -86,7 +90,9 @@ fn render(path: &str, text: &str, shown: Shown) -> String {
         label,
         help,
     );
-    if severity == Severity::Info {
+    if undecided {
+        out.replacen("warning[", "undecided[", 1)
+    } else if severity == Severity::Info {
         out.replacen("note[", "info[", 1)
     } else {
         out
@@ -96,7 +102,7 @@ fn render(path: &str, text: &str, shown: Shown) -> String {
 impl Emitter for Text {
     fn emit(&self, report: &Report) -> Output {
         let mut out = Output::default();
-        let (mut findings, mut errors) = (0, 0);
+        let (mut findings, mut undecided, mut errors) = (0, 0, 0);
         for r in report.files {
             for (pos, message) in &r.errors {
                 errors += 1;
@@ -110,6 +116,7 @@ impl Emitter for Text {
                         Shown {
                             pos: *pos,
                             severity: Severity::Error,
+                            undecided: false,
                             id: None,
                             message,
                             label: "",
@@ -120,7 +127,11 @@ impl Emitter for Text {
                 }
             }
             for f in &r.findings {
-                findings += 1;
+                if f.outcome == Outcome::Undecided {
+                    undecided += 1;
+                } else {
+                    findings += 1;
+                }
                 let help = super::help(f);
                 out.stdout.push_str(&render(
                     &r.path,
@@ -128,6 +139,7 @@ impl Emitter for Text {
                     Shown {
                         pos: f.pos,
                         severity: f.severity,
+                        undecided: f.outcome == Outcome::Undecided,
                         id: Some(&f.rule),
                         message: &f.message,
                         label: f.label.as_deref().unwrap_or(""),
@@ -141,8 +153,19 @@ impl Emitter for Text {
                 }
             }
         }
+        let undecided = if undecided > 0 {
+            format!(", {undecided} undecided")
+        } else {
+            String::new()
+        };
+        let skipped = report.files.iter().filter(|r| r.skipped).count();
+        let skipped = if skipped > 0 {
+            format!(", {skipped} skipped (neither a policy, a template nor a plan)")
+        } else {
+            String::new()
+        };
         out.stderr.push_str(&format!(
-            "{} file(s) checked: {findings} finding(s), {errors} input error(s)\n",
+            "{} file(s) checked{skipped}: {findings} finding(s){undecided}, {errors} input error(s)\n",
             report.checked()
         ));
         out
