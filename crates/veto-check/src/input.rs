@@ -16,6 +16,8 @@ pub enum FileKind {
     Policy,
     CloudFormation,
     TerraformPlan,
+    /// A `.tf` file read alone as a module (`veto lint` reads whole directories).
+    Terraform,
 }
 
 /// A loaded input.
@@ -52,6 +54,16 @@ pub fn load(name: &str, text: &str) -> Loaded {
                 text.len()
             ),
         )]);
+    }
+    if crate::terraform::is_terraform_file(name) {
+        return match crate::terraform::load_text(name, text) {
+            Ok(m) => Loaded::Input(Input {
+                kind: FileKind::Terraform,
+                targets: m.targets,
+                warnings: m.warnings,
+            }),
+            Err(f) => Loaded::Failed(f.problems),
+        };
     }
     let index = LineIndex::new(text);
     let yaml = name.ends_with(".yaml")

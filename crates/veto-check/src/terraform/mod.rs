@@ -1,0 +1,141 @@
+//! Terraform configuration as people write it: the `.tf` files of a module
+//! directory, read with their positions, evaluated as far as the module allows,
+//! and mapped onto the targets the rule pack reads (bucket policies, pipelines,
+//! KMS keys, resources, every IAM policy).
+//!
+//! * `load` reads the files (hcl-edit keeps byte spans) and follows local modules;
+//! * `eval` evaluates expressions: what only `apply` or the caller decides is a
+//!   `Value::Symbolic` naming it (`var.dev_account`);
+//! * `policy` renders `data "aws_iam_policy_document"` and reads policy text;
+//! * `targets` maps resources onto targets.
+//!
+//! A module's files share one line numbering (each file's lines follow the
+//! previous file's), so a `Pos` names a file too; `Sources::locate` splits it.
+
+mod eval;
+mod load;
+mod policy;
+mod targets;
+
+use crate::doc::Pos;
+use crate::targets::Target;
+use crate::Problem;
+use std::path::{Path, PathBuf};
+use veto_iam::{Diagnostic, LineIndex};
+
+/// Values given on the command line, like terraform's own `-var` and `-var-file`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `KEY=VALUE`: the value is a string, as terraform reads `-var` for string variables.
+    pub vars: Vec<(String, String)>,
+    /// `.tfvars` files (HCL attributes).
+    pub var_files: Vec<PathBuf>,
+}
+
+impl Options {
+    /// Reads `KEY=VALUE`.
+    pub fn parse_var(text: &str) -> Result<(String, String), String> {
+        match text.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+            _ => Err(format!("`--var {text}`: expected KEY=VALUE")),
+        }
+    }
+}
+
+/// One file read for a module: its text and where its lines start in the module's numbering.
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+    first_line: usize,
+    index: LineIndex,
+}
+
+/// Every file a module load read, in one line numbering.
+#[derive(Default)]
+pub struct Sources {
+    pub files: Vec<SourceFile>,
+    next_line: usize,
+}
+
+impl Sources {
+    fn add(&mut self, path: String, text: String) -> usize {
+        let first_line = self.next_line.max(1);
+        let lines = text.matches('\n').count() + 1;
+        self.next_line = first_line + lines;
+        let index = LineIndex::new(&text);
+        self.files.push(SourceFile {
+            path,
+            text,
+            first_line,
+            index,
+        });
+        self.files.len() - 1
+    }
+
+    /// The module position of a byte offset in file `file`.
+    fn pos(&self, file: usize, offset: usize) -> Pos {
+        let f = &self.files[file];
+        let lc = f.index.line_col(&f.text, offset);
+        Pos {
+            line: f.first_line + lc.line - 1,
+            column: lc.column,
+        }
+    }
+
+    /// The start of file `file`.
+    fn start(&self, file: usize) -> Pos {
+        Pos {
+            line: self.files[file].first_line,
+            column: 1,
+        }
+    }
+
+    /// Splits a module position into the file and the position in it.
+    pub fn locate(&self, pos: Pos) -> Option<(usize, Pos)> {
+        let i = self.files.iter().rposition(|f| f.first_line <= pos.line)?;
+        Some((
+            i,
+            Pos {
+                line: pos.line - self.files[i].first_line + 1,
+                column: pos.column,
+            },
+        ))
+    }
+}
+
+/// A module read: its targets and the catalog findings about its policies.
+pub struct Module {
+    pub sources: Sources,
+    pub targets: Vec<Target>,
+    pub warnings: Vec<(Pos, Diagnostic)>,
+    /// Directories of the local modules it calls (read through the call, with its inputs).
+    pub module_dirs: Vec<PathBuf>,
+}
+
+/// A module that did not load: every problem, positioned in `sources`.
+pub struct Failure {
+    pub sources: Sources,
+    pub problems: Vec<Problem>,
+}
+
+/// Where the files of a module come from: the disk, or one text given directly.
+enum Files<'t> {
+    Disk,
+    One { name: &'t str, text: &'t str },
+}
+
+/// Reads the module in `dir` (every `.tf` file in it) with `options`.
+pub fn load_dir(dir: &Path, options: &Options) -> Result<Module, Failure> {
+    load::Loader::new(Files::Disk, options.clone()).run(dir)
+}
+
+/// Reads one `.tf` text as a whole module (no tfvars, no local modules beyond it).
+pub fn load_text(name: &str, text: &str) -> Result<Module, Failure> {
+    let dir = Path::new(name).parent().unwrap_or(Path::new(".")).to_path_buf();
+    load::Loader::new(Files::One { name, text }, Options::default()).run(&dir)
+}
+
+/// True for the names of files a Terraform module is made of.
+pub fn is_terraform_file(name: &str) -> bool {
+    name.ends_with(".tf")
+}
