@@ -22,7 +22,7 @@ use hcl_edit::Span;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use veto_iam::Diagnostic;
 
 /// Deepest evaluation (expressions within references within expressions) followed.
@@ -59,7 +59,12 @@ pub(super) struct Scope<'a> {
     pub def: &'a ModuleDef<'a>,
     /// `""` for the root module, `module.pipeline.` for a child.
     pub address: String,
-    pub vars: HashMap<String, Node>,
+    /// Variable values known so far (all of them for the root module).
+    vars: RefCell<HashMap<String, Node>>,
+    /// For a local module: the scope that calls it and the call, whose arguments
+    /// are evaluated when first read (modules may feed each other's outputs).
+    call: Option<(Rc<Scope<'a>>, &'a Block, usize)>,
+    me: Weak<Scope<'a>>,
     locals: RefCell<HashMap<String, Node>>,
     values: RefCell<HashMap<String, Node>>,
     children: RefCell<HashMap<String, Rc<Scope<'a>>>>,
@@ -217,16 +222,24 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn new_scope(&self, def: &'a ModuleDef<'a>, address: String, vars: HashMap<String, Node>) -> Scope<'a> {
-        Scope {
+    fn new_scope(
+        &self,
+        def: &'a ModuleDef<'a>,
+        address: String,
+        vars: HashMap<String, Node>,
+        call: Option<(Rc<Scope<'a>>, &'a Block, usize)>,
+    ) -> Rc<Scope<'a>> {
+        Rc::new_cyclic(|me| Scope {
             def,
             address,
-            vars,
+            vars: RefCell::new(vars),
+            call,
+            me: me.clone(),
             locals: RefCell::new(HashMap::new()),
             values: RefCell::new(HashMap::new()),
             children: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(Vec::new()),
-        }
+        })
     }
 
     /// Evaluates the whole module and maps it onto targets.
@@ -236,7 +249,7 @@ impl<'a> Evaluator<'a> {
         cli_vars: &[(String, String)],
     ) -> Result<(Vec<Target>, Vec<(Pos, Diagnostic)>), Vec<Problem>> {
         let root_def = &self.defs[0];
-        let bare = self.new_scope(root_def, String::new(), HashMap::new());
+        let bare = self.new_scope(root_def, String::new(), HashMap::new(), None);
         let mut given: HashMap<String, Node> = HashMap::new();
         for (file, body) in tfvars {
             for a in body.attributes() {
@@ -255,7 +268,7 @@ impl<'a> Evaluator<'a> {
             };
             vars.insert(v.name.to_string(), value);
         }
-        let root = Rc::new(self.new_scope(root_def, String::new(), vars));
+        let root = self.new_scope(root_def, String::new(), vars, None);
         let mut out = super::targets::Builder::new(self);
         out.module(&root, 0).map_err(|p| vec![p])?;
         Ok(out.finish())
@@ -283,18 +296,35 @@ impl<'a> Evaluator<'a> {
             return Ok(None);
         };
         let address = format!("{}module.{}.", scope.address, decl.name);
-        let bare = self.new_scope(def, address.clone(), HashMap::new());
-        let mut vars = HashMap::new();
-        for v in &def.variables {
-            let value = match decl.block.body.get_attribute(v.name) {
-                Some(a) => self.eval(scope, &a.value, &Vec::new(), decl.file)?,
-                None => self.default(&bare, v)?,
-            };
-            vars.insert(v.name.to_string(), value);
-        }
-        let child = Rc::new(self.new_scope(def, address, vars));
+        let parent = scope.me.upgrade().expect("a scope lives while it is evaluated");
+        let child = self.new_scope(def, address, HashMap::new(), Some((parent, decl.block, decl.file)));
         scope.children.borrow_mut().insert(decl.name.to_string(), child.clone());
         Ok(Some(child))
+    }
+
+    /// A variable's value: given by the caller, its default, or unknown.
+    fn var(&self, scope: &Scope<'a>, name: &str, pos: Pos) -> R<Node> {
+        if let Some(v) = scope.vars.borrow().get(name) {
+            return Ok(v.clone());
+        }
+        let Some(decl) = scope.def.variables.iter().find(|v| v.name == name) else {
+            return Err(Problem::new(
+                pos,
+                format!("var.{name} is not declared (no variable \"{name}\" block)"),
+            ));
+        };
+        let v = match &scope.call {
+            Some((parent, block, file)) => match block.body.get_attribute(name) {
+                Some(a) => self.guarded(scope, &format!("var.{name}"), pos, || {
+                    self.eval(parent, &a.value, &Vec::new(), *file)
+                })?,
+                None => self.default(scope, decl)?,
+            },
+            // The root module's values were all settled before evaluation began.
+            None => self.default(scope, decl)?,
+        };
+        scope.vars.borrow_mut().insert(name.to_string(), v.clone());
+        Ok(v)
     }
 
     /// The instances `count` or `for_each` make of a block, each with its bindings
@@ -823,13 +853,8 @@ impl<'a> Evaluator<'a> {
         match root {
             "var" => {
                 let name = name.ok_or_else(|| missing("a variable name"))?;
-                let v = scope.vars.get(name).ok_or_else(|| {
-                    Problem::new(
-                        pos,
-                        format!("var.{name} is not declared (no variable \"{name}\" block)"),
-                    )
-                })?;
-                self.apply(scope, Node { pos, ..v.clone() }, &ops[1..], env, file)
+                let v = self.var(scope, name, pos)?;
+                self.apply(scope, Node { pos, ..v }, &ops[1..], env, file)
             }
             "local" => {
                 let name = name.ok_or_else(|| missing("a local name"))?;

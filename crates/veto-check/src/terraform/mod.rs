@@ -126,13 +126,30 @@ enum Files<'t> {
 
 /// Reads the module in `dir` (every `.tf` file in it) with `options`.
 pub fn load_dir(dir: &Path, options: &Options) -> Result<Module, Failure> {
-    load::Loader::new(Files::Disk, options.clone()).run(dir)
+    with_stack(|| load::Loader::new(Files::Disk, options.clone()).run(dir))
 }
 
 /// Reads one `.tf` text as a whole module (no tfvars, no local modules beyond it).
 pub fn load_text(name: &str, text: &str) -> Result<Module, Failure> {
     let dir = Path::new(name).parent().unwrap_or(Path::new(".")).to_path_buf();
-    load::Loader::new(Files::One { name, text }, Options::default()).run(&dir)
+    with_stack(|| load::Loader::new(Files::One { name, text }, Options::default()).run(&dir))
+}
+
+/// Stack for evaluating one module: deep (bounded) recursion through expressions
+/// and references must not depend on the caller's thread (rayon's are 2 MiB).
+const STACK_BYTES: usize = 256 * 1024 * 1024;
+
+fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        let handle = std::thread::Builder::new()
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(s, f)
+            .expect("the system starts a thread for the module");
+        match handle.join() {
+            Ok(v) => v,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
 }
 
 /// True for the names of files a Terraform module is made of.

@@ -421,7 +421,23 @@ impl<'e, 'a> Builder<'e, 'a> {
                 continue;
             }
             let bucket_arn = format!("arn:aws:s3:::{}", bp.bucket);
-            self.targets.push(match bp.read {
+            // A policy that depends on unknowns other than the bucket's own name
+            // (a principal `var.dev_account`, a condition value) cannot be proved
+            // either way: its bucket-policy rules report what it depends on.
+            let read = match bp.read {
+                Read::Parsed(policy, node) => {
+                    let (mut own, mut all) = (Vec::new(), Vec::new());
+                    unknowns(&string(bp.bucket.clone(), node.pos), &mut own);
+                    unknowns(&node, &mut all);
+                    all.retain(|u| !own.contains(u));
+                    match all.is_empty() {
+                        true => Read::Parsed(policy, node),
+                        false => Read::Undecided(format!("the policy depends on {}", all.join(", ")), node),
+                    }
+                }
+                undecided => undecided,
+            };
+            self.targets.push(match read {
                 Read::Parsed(policy, node) => Target::BucketPolicy {
                     bucket_arn,
                     policy,
