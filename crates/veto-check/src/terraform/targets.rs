@@ -122,7 +122,10 @@ impl<'e, 'a> Builder<'e, 'a> {
                 unknowns(&tree, &mut u);
                 match u.first() {
                     // Shaped by what only the caller or apply decides: not wrong, not known.
-                    Some(d) => Ok(Some(Read::Undecided(format!("{what} depends on {d} ({e})"), tree))),
+                    Some(_) => Ok(Some(Read::Undecided(
+                        format!("{what} depends on {}", u.join(", ")),
+                        tree,
+                    ))),
                     None => Err(Problem::new(
                         tree.get("Statement").map_or(tree.pos, |s| s.pos),
                         format!("{what}: {e}"),
