@@ -177,7 +177,7 @@ fn lint_module(
 ) -> (Vec<FileResult>, Vec<std::path::PathBuf>) {
     let (sources, findings, problems, called) = match terraform::load_dir(dir, options) {
         Ok(module) => {
-            let mut findings = run::check(rules, &module.targets);
+            let mut findings = terraform::check(rules, &module);
             findings.extend(module.warnings.into_iter().filter_map(|(pos, d)| {
                 Some(Finding {
                     rule: d.code?.to_string(),

@@ -32,6 +32,9 @@ const MAX_ELEMENTS: usize = 100_000;
 
 pub(super) type R<T> = Result<T, Problem>;
 
+/// A module's targets and the catalog findings about its policies.
+pub(super) type Built = (Vec<Target>, Vec<(Pos, Diagnostic)>);
+
 /// One declaration: a variable, resource, data source, module call or output block.
 pub(super) struct Decl<'a> {
     pub ty: &'a str,
@@ -82,6 +85,8 @@ pub(super) struct Evaluator<'a> {
     /// the tree it came from, with the positions of the HCL that wrote it.
     pub json_trees: RefCell<HashMap<String, Node>>,
     depth: Cell<usize>,
+    /// The unknowns of the conditions whose branch the world chose.
+    pub chosen: RefCell<Vec<String>>,
 }
 
 pub(super) fn sym(desc: impl Into<String>, pos: Pos) -> Node {
@@ -91,6 +96,32 @@ pub(super) fn sym(desc: impl Into<String>, pos: Pos) -> Node {
 pub(super) fn string(text: impl Into<String>, pos: Pos) -> Node {
     Node::new(Value::Str(text.into()), pos)
 }
+
+thread_local! {
+    /// Which of the two worlds a module is evaluated in (see `World`).
+    static WORLD: Cell<World> = const { Cell::new(World::First) };
+}
+
+/// A module is evaluated twice. In the first world a condition veto cannot decide
+/// takes its true branch and unknowns read as `veto-unknown-…` stand-ins; in the
+/// second, the false branch and other stand-ins (`veto-unknowb-…`). A finding that
+/// is not the same in both depends on the unknowns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum World {
+    First,
+    Second,
+}
+
+pub(super) fn world() -> World {
+    WORLD.with(Cell::get)
+}
+
+pub(super) fn set_world(w: World) {
+    WORLD.with(|c| c.set(w));
+}
+
+/// The prefixes of stand-ins, in the first and second world.
+pub(super) const PREFIXES: [&str; 2] = ["veto-unknown-", "veto-unknowb-"];
 
 /// The stand-in text for an unknown inside a string.
 pub(super) fn marker(desc: &str) -> String {
@@ -104,7 +135,12 @@ pub(super) fn marker(desc: &str) -> String {
             }
         })
         .collect();
-    format!("veto-unknown-{name}")
+    // `..` ends the name: stand-ins sit inside longer names (`${var.x}-artifacts`).
+    let prefix = match world() {
+        World::First => PREFIXES[0],
+        World::Second => PREFIXES[1],
+    };
+    format!("{prefix}{name}..")
 }
 
 /// Every unknown a value depends on: symbolic nodes and stand-ins inside strings.
@@ -118,12 +154,13 @@ pub(super) fn unknowns(node: &Node, out: &mut Vec<String>) {
         Value::Symbolic(d) => add(d.clone()),
         Value::Str(s) => {
             let mut rest = s.as_str();
-            while let Some(i) = rest.find("veto-unknown-") {
-                let after = &rest[i + "veto-unknown-".len()..];
+            while let Some((i, prefix)) = PREFIXES.iter().filter_map(|p| rest.find(p).map(|i| (i, p))).min() {
+                let after = &rest[i + prefix.len()..];
                 let end = after
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+                    .find("..")
+                    .or_else(|| after.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))))
                     .unwrap_or(after.len());
-                add(after[..end].trim_end_matches(['.', '-']).to_string());
+                add(after[..end].to_string());
                 rest = &after[end..];
             }
         }
@@ -212,6 +249,7 @@ impl<'a> Evaluator<'a> {
             dirs,
             json_trees: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
+            chosen: RefCell::new(Vec::new()),
         }
     }
 
@@ -243,11 +281,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates the whole module and maps it onto targets.
-    pub(super) fn run(
-        &self,
-        tfvars: &[(usize, &Body)],
-        cli_vars: &[(String, String)],
-    ) -> Result<(Vec<Target>, Vec<(Pos, Diagnostic)>), Vec<Problem>> {
+    pub(super) fn run(&self, tfvars: &[(usize, &Body)], cli_vars: &[(String, String)]) -> Result<Built, Vec<Problem>> {
         let root_def = &self.defs[0];
         let bare = self.new_scope(root_def, String::new(), HashMap::new(), None);
         let mut given: HashMap<String, Node> = HashMap::new();
@@ -573,7 +607,11 @@ impl<'a> Evaluator<'a> {
                         if same(&a, &b) {
                             a
                         } else {
-                            sym(first_unknown(&[&cond]).unwrap_or_else(|| "a condition".into()), pos)
+                            self.chose(&cond);
+                            match world() {
+                                World::First => a,
+                                World::Second => b,
+                            }
                         }
                     }
                 }
@@ -742,8 +780,11 @@ impl<'a> Evaluator<'a> {
                             Some(true) => Some(&i.if_expr.template),
                             Some(false) => i.else_expr.as_ref().map(|e| &e.template),
                             None => {
-                                out.push_str(&marker(&first_unknown(&[&c]).unwrap_or_else(|| "a condition".into())));
-                                None
+                                self.chose(&c);
+                                match world() {
+                                    World::First => Some(&i.if_expr.template),
+                                    World::Second => i.else_expr.as_ref().map(|e| &e.template),
+                                }
                             }
                         };
                         if let Some(t) = chosen {
@@ -783,6 +824,18 @@ impl<'a> Evaluator<'a> {
             }
         }
         Ok(out)
+    }
+
+    /// Notes that the world chose a branch of a condition on these unknowns.
+    fn chose(&self, cond: &Node) {
+        let mut u = Vec::new();
+        unknowns(cond, &mut u);
+        let mut chosen = self.chosen.borrow_mut();
+        for d in u {
+            if !chosen.contains(&d) {
+                chosen.push(d);
+            }
+        }
     }
 
     /// A template read by `templatefile`, with its variables bound.
@@ -929,7 +982,7 @@ impl<'a> Evaluator<'a> {
             value = match op {
                 TraversalOperator::GetAttr(a) => match value.get(a.as_str()) {
                     Some(v) => v.clone(),
-                    None => sym(format!("{}", a.as_str()), pos),
+                    None => sym(format!("{} (not set in the module)", a.as_str()), pos),
                 },
                 TraversalOperator::Index(e) => {
                     let k = self.eval(scope, e, env, file)?;

@@ -1,10 +1,11 @@
 //! Reading a module's files: sizes and encodings checked, HCL parsed with spans,
 //! local modules (`source = "./modules/x"`) followed, tfvars collected.
 
-use super::eval::{Decl, Evaluator, ModuleDef};
+use super::eval::{set_world, unknowns, Decl, Evaluator, ModuleDef, World};
 use super::{Failure, Files, Module, Options, Sources};
 use crate::doc::Pos;
 use crate::input::MAX_INPUT_BYTES;
+use crate::targets::Target;
 use crate::Problem;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
@@ -252,14 +253,40 @@ impl<'t> Loader<'t> {
             .map(|d| module_def(&self.parsed, d, &self.dirs[d], &self.dirs[0]))
             .collect();
         let tfvars: Vec<(usize, &Body)> = self.tfvars.iter().map(|p| (p.file, &p.body)).collect();
-        let evaluator = Evaluator::new(&self.sources, &defs, &self.dirs);
-        let built = evaluator.run(&tfvars, &self.options.vars);
+        // Two worlds (see `eval::World`): the second is only needed when the first
+        // met an unknown, and its errors are the first's.
+        set_world(World::First);
+        let first = Evaluator::new(&self.sources, &defs, &self.dirs);
+        let built = first.run(&tfvars, &self.options.vars);
         let module_dirs = self.dirs[1..].to_vec();
+        let mut chosen = first.chosen.borrow().clone();
+        let built = built.map(|(targets, warnings)| {
+            let other = if has_unknowns(&targets) || !chosen.is_empty() {
+                set_world(World::Second);
+                let second = Evaluator::new(&self.sources, &defs, &self.dirs);
+                let other = second
+                    .run(&tfvars, &self.options.vars)
+                    .map(|(t, _)| t)
+                    .unwrap_or_default();
+                for c in second.chosen.borrow().iter() {
+                    if !chosen.contains(c) {
+                        chosen.push(c.clone());
+                    }
+                }
+                set_world(World::First);
+                Some(other)
+            } else {
+                None
+            };
+            (targets, warnings, other)
+        });
         match built {
-            Ok((targets, warnings)) => Ok(Module {
+            Ok((targets, warnings, other)) => Ok(Module {
                 sources: self.sources,
                 targets,
                 warnings,
+                other,
+                chosen,
                 module_dirs,
             }),
             Err(problems) => Err(Failure {
@@ -311,4 +338,13 @@ fn relative(path: &Path, root: &Path) -> String {
         Ok(p) => format!("./{}", p.display()),
         Err(_) => path.display().to_string(),
     }
+}
+
+/// True when a target's document holds an unknown.
+fn has_unknowns(targets: &[Target]) -> bool {
+    targets.iter().any(|t| {
+        let mut u = Vec::new();
+        unknowns(t.node(), &mut u);
+        !u.is_empty()
+    })
 }

@@ -18,10 +18,12 @@ mod policy;
 mod targets;
 
 use crate::doc::Pos;
+use crate::run::{self, Finding};
 use crate::targets::Target;
 use crate::Problem;
 use std::path::{Path, PathBuf};
 use veto_iam::{Diagnostic, LineIndex};
+use veto_lang::ast;
 
 /// Values given on the command line, like terraform's own `-var` and `-var-file`.
 #[derive(Debug, Clone, Default)]
@@ -108,6 +110,10 @@ pub struct Module {
     pub sources: Sources,
     pub targets: Vec<Target>,
     pub warnings: Vec<(Pos, Diagnostic)>,
+    /// The targets of the second world (see `check`), when the module has unknowns.
+    pub other: Option<Vec<Target>>,
+    /// The unknowns of conditions whose branches the two worlds chose.
+    pub chosen: Vec<String>,
     /// Directories of the local modules it calls (read through the call, with its inputs).
     pub module_dirs: Vec<PathBuf>,
 }
@@ -150,6 +156,70 @@ fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
+}
+
+/// A target's name in either world (stand-ins spelled the first world's way).
+fn key(t: &Target) -> (&'static str, String) {
+    (t.kind(), t.name().replace(eval::PREFIXES[1], eval::PREFIXES[0]))
+}
+
+/// Runs `rules` on a module's targets. A module with unknowns was evaluated in two
+/// worlds (undecided conditions taking either branch, unknowns standing for two
+/// different values): a finding that is not the same in both depends on the
+/// unknowns, and is reported as undecided, naming them.
+///
+/// Two values are a test, not a proof: a finding that only one particular value
+/// would change (a condition value that happens to be exactly `aws:kms`) is not
+/// caught.
+pub fn check(rules: &[&ast::Rule], module: &Module) -> Vec<Finding> {
+    let Some(other) = &module.other else {
+        return run::check(rules, &module.targets);
+    };
+    let mut out = Vec::new();
+    let depends = |t: &Target| {
+        let mut u = module.chosen.clone();
+        eval::unknowns(t.node(), &mut u);
+        if u.is_empty() {
+            "values the module does not fix".to_string()
+        } else {
+            u.join(", ")
+        }
+    };
+    let undecided = |f: Finding, t: &Target| Finding {
+        message: format!("{}: could not be decided: depends on {}", t.name(), depends(t)),
+        request: None,
+        ..f
+    };
+    for target in &module.targets {
+        let first = run::check(rules, std::slice::from_ref(target));
+        let second = other
+            .iter()
+            .find(|o| key(o) == key(target))
+            .map(|t| run::check(rules, std::slice::from_ref(t)))
+            .unwrap_or_default();
+        for g in &second {
+            if !first.iter().any(|f| f.rule == g.rule) {
+                out.push(undecided(g.clone(), target));
+            }
+        }
+        for f in first {
+            if second.iter().any(|g| g.rule == f.rule) {
+                out.push(f);
+            } else {
+                out.push(undecided(f, target));
+            }
+        }
+    }
+    // Targets only the second world has (a `count` on an undecided condition).
+    for t in other
+        .iter()
+        .filter(|o| !module.targets.iter().any(|t| key(t) == key(o)))
+    {
+        for g in run::check(rules, std::slice::from_ref(t)) {
+            out.push(undecided(g, t));
+        }
+    }
+    out
 }
 
 /// True for the names of files a Terraform module is made of.

@@ -4,7 +4,7 @@
 //! `artifact_bucket`, `artifact_key` and `cross_account`, KMS keys in CloudFormation
 //! shape, and every IAM policy for the catalog findings.
 
-use super::eval::{string, sym, text_of, unknowns, Evaluator, Scope, R};
+use super::eval::{marker, string, sym, text_of, unknowns, world, Evaluator, Scope, World, PREFIXES, R};
 use super::policy;
 use crate::cfn::{arn_account, policy_text, with_symmetric};
 use crate::doc::{Node, Pos, Value};
@@ -78,6 +78,37 @@ pub(super) struct Builder<'e, 'a> {
     aliases: Vec<(String, String)>,
 }
 
+/// The tree with unknowns as this world's stand-ins, and unknown account IDs in ARNs (`arn:aws:iam::${var.dev_account}:root`)
+/// as 12-digit stand-ins starting with `base`, one per unknown, so the policy parses.
+fn accounts(node: &Node) -> Node {
+    let base = match world() {
+        World::First => 1000,
+        World::Second => 2000,
+    };
+    let value = match &node.value {
+        Value::Str(s) => {
+            let mut parts: Vec<&str> = s.split(':').collect();
+            let unknown = |p: &str| PREFIXES.iter().any(|x| p.starts_with(x));
+            let number;
+            if parts.len() >= 6 && parts[0] == "arn" && unknown(parts[4]) {
+                let hash = parts[4]
+                    .bytes()
+                    .fold(0u64, |h, b| (h * 131 + u64::from(b)) % 100_000_000);
+                number = format!("{base:04}{hash:08}");
+                parts[4] = &number;
+                Value::Str(parts.join(":"))
+            } else {
+                Value::Str(s.clone())
+            }
+        }
+        Value::Symbolic(d) => accounts(&string(marker(d), node.pos)).value,
+        Value::List(items) => Value::List(items.iter().map(accounts).collect()),
+        Value::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (k.clone(), accounts(v))).collect()),
+        v => v.clone(),
+    };
+    Node::new(value, node.pos)
+}
+
 fn first<'n>(node: &'n Node, block: &str) -> Option<&'n Node> {
     node.get(block).and_then(|b| b.as_list().first())
 }
@@ -115,18 +146,18 @@ impl<'e, 'a> Builder<'e, 'a> {
             return Ok(Some(Read::Undecided(reason, Node::new(Value::Map(vec![]), value.pos))));
         };
         let tree = Node { pos: value.pos, ..tree };
-        match Policy::parse(&policy_text(&tree)) {
+        match Policy::parse(&policy_text(&accounts(&tree))) {
             Ok(p) => Ok(Some(Read::Parsed(p, tree))),
             Err(e) => {
                 let mut u = Vec::new();
                 unknowns(&tree, &mut u);
+                // Shaped by what only the caller or apply decides (the error is about
+                // a stand-in): not wrong, not known. Other errors are the policy's own.
                 match u.first() {
-                    // Shaped by what only the caller or apply decides: not wrong, not known.
-                    Some(_) => Ok(Some(Read::Undecided(
-                        format!("{what} depends on {}", u.join(", ")),
-                        tree,
-                    ))),
-                    None => Err(Problem::new(
+                    Some(_) if e.errors().all(|d| PREFIXES.iter().any(|p| d.to_string().contains(p))) => Ok(Some(
+                        Read::Undecided(format!("{what} depends on {}", u.join(", ")), tree),
+                    )),
+                    _ => Err(Problem::new(
                         tree.get("Statement").map_or(tree.pos, |s| s.pos),
                         format!("{what}: {e}"),
                     )),
@@ -345,7 +376,13 @@ impl<'e, 'a> Builder<'e, 'a> {
                         let mut u = Vec::new();
                         unknowns(n, &mut u);
                         match u.into_iter().next() {
-                            Some(d) if s.split(':').nth(4).is_some_and(|a| a.contains("veto-unknown-")) => Err(d),
+                            Some(d)
+                                if s.split(':')
+                                    .nth(4)
+                                    .is_some_and(|a| PREFIXES.iter().any(|p| a.contains(p))) =>
+                            {
+                                Err(d)
+                            }
                             _ => Ok(None),
                         }
                     }
@@ -424,22 +461,7 @@ impl<'e, 'a> Builder<'e, 'a> {
                 continue;
             }
             let bucket_arn = format!("arn:aws:s3:::{}", bp.bucket);
-            // A policy that depends on unknowns other than the bucket's own name
-            // (a principal `var.dev_account`, a condition value) cannot be proved
-            // either way: its bucket-policy rules report what it depends on.
-            let read = match bp.read {
-                Read::Parsed(policy, node) => {
-                    let (mut own, mut all) = (Vec::new(), Vec::new());
-                    unknowns(&string(bp.bucket.clone(), node.pos), &mut own);
-                    unknowns(&node, &mut all);
-                    all.retain(|u| !own.contains(u));
-                    match all.is_empty() {
-                        true => Read::Parsed(policy, node),
-                        false => Read::Undecided(format!("the policy depends on {}", all.join(", ")), node),
-                    }
-                }
-                undecided => undecided,
-            };
+            let read = bp.read;
             self.targets.push(match read {
                 Read::Parsed(policy, node) => Target::BucketPolicy {
                     bucket_arn,
