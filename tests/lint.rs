@@ -99,11 +99,17 @@ fn terraform(case: &serde_json::Value) -> Result<(), Failed> {
     };
     let plain = |p: &serde_json::Value| p.as_str().unwrap_or("").to_string();
     for (what, got, want) in [
-        ("findings", read(&report["findings"], &local), read(&case["findings"], &plain)),
+        (
+            "findings",
+            read(&report["findings"], &local),
+            read(&case["findings"], &plain),
+        ),
         ("errors", read(&report["errors"], &local), read(&case["errors"], &plain)),
     ] {
         let key = |v: &[Expected]| -> Vec<(String, String, String, u64)> {
-            v.iter().map(|(a, b, c, d, _)| (a.clone(), b.clone(), c.clone(), *d)).collect()
+            v.iter()
+                .map(|(a, b, c, d, _)| (a.clone(), b.clone(), c.clone(), *d))
+                .collect()
         };
         if key(&got) != key(&want) {
             return Err(format!("{what}: expected {:?}\n     got {:?}", key(&want), got).into());
@@ -119,7 +125,13 @@ fn terraform(case: &serde_json::Value) -> Result<(), Failed> {
         .as_array()
         .is_some_and(|f| f.iter().any(|f| f["severity"] == "error"));
     let code = out.status.code();
-    let want = if errors { 2 } else if failing { 1 } else { 0 };
+    let want = if errors {
+        2
+    } else if failing {
+        1
+    } else {
+        0
+    };
     if code != Some(want) {
         return Err(format!("exit code {code:?}, expected {want}").into());
     }

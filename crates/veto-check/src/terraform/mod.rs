@@ -179,10 +179,10 @@ pub fn check(rules: &[&ast::Rule], module: &Module) -> Vec<Finding> {
     let depends = |t: &Target| {
         let mut u = module.chosen.clone();
         eval::unknowns(t.node(), &mut u);
-        if u.is_empty() {
-            "values the module does not fix".to_string()
-        } else {
-            u.join(", ")
+        match u.len() {
+            0 => "values the module does not fix".to_string(),
+            1..=4 => u.join(", "),
+            n => format!("{} and {} more", u[..4].join(", "), n - 4),
         }
     };
     let undecided = |f: Finding, t: &Target| Finding {
