@@ -34,3 +34,22 @@ if ! pre-commit try-repo "$repo" veto-lint --files good-policy.json > "$work/goo
   exit 1
 fi
 echo "ok: pre-commit passed good-policy.json"
+
+# Terraform: pre-commit passes .tf file names; veto reads each one's directory as a module.
+mkdir -p infra/artifacts
+cp "$repo/tests/terraform/undecided-condition/main.tf" infra/main.tf
+cp "$repo/tests/terraform/seed-policy-document/main.tf" infra/artifacts/main.tf
+git add infra
+if pre-commit try-repo "$repo" veto-lint --files infra/main.tf > "$work/tf-bad.log" 2>&1; then
+  cat "$work/tf-bad.log"
+  echo "FAIL: pre-commit passed a module whose TLS statement depends on an unset variable"
+  exit 1
+fi
+grep -q "depends on var.enforce_tls" "$work/tf-bad.log" || { cat "$work/tf-bad.log"; echo "FAIL: no undecided CP-S3-TLS"; exit 1; }
+echo "ok: pre-commit blocked infra/main.tf (CP-S3-TLS undecided, depends on var.enforce_tls)"
+if ! pre-commit try-repo "$repo" veto-lint --files infra/artifacts/main.tf > "$work/tf-good.log" 2>&1; then
+  cat "$work/tf-good.log"
+  echo "FAIL: pre-commit blocked a module with only a warning"
+  exit 1
+fi
+echo "ok: pre-commit passed infra/artifacts/main.tf (a warning only)"

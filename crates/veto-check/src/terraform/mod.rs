@@ -16,6 +16,8 @@ mod eval;
 mod load;
 mod policy;
 mod targets;
+#[cfg(test)]
+mod tests;
 
 use crate::doc::Pos;
 use crate::run::{self, Finding};
@@ -222,7 +224,8 @@ pub fn check(rules: &[&ast::Rule], module: &Module) -> Vec<Finding> {
     out
 }
 
-/// True for the names of files a Terraform module is made of.
+/// True for the names of files a Terraform module is made of (`.tf`, and the
+/// `.tfvars` beside them): `veto lint` reads their directory as one module.
 pub fn is_terraform_file(name: &str) -> bool {
-    name.ends_with(".tf")
+    name.ends_with(".tf") || name.ends_with(".tfvars")
 }
