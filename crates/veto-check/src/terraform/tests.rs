@@ -199,3 +199,40 @@ resource "aws_codepipeline" "p" {
         ["2:12: aws_s3_bucket.c is not declared (no resource \"aws_s3_bucket\" \"c\" block)"]
     );
 }
+
+/// Every prefix of the fixtures, and the fixtures with characters swapped in,
+/// load or fail with problems: never a panic.
+#[test]
+fn truncated_and_mangled_modules_never_panic() {
+    let fixtures = [
+        include_str!("../../../../tests/terraform/cross-account/main.tf"),
+        include_str!("../../../../tests/terraform/seed-policy-document/main.tf"),
+        include_str!("../../../../tests/terraform/unknown-principal/main.tf"),
+        include_str!("../../../../tests/terraform/undecided-condition/main.tf"),
+    ];
+    let specials = [
+        "{", "}", "[", "]", "\"", "${", "%{", "<<EOF\n", "local.a", "(", "?", ":", "\n",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for text in fixtures {
+        for cut in (0..text.len()).step_by(13).filter(|&i| text.is_char_boundary(i)) {
+            let _ = load_text("main.tf", &text[..cut]);
+        }
+        for _ in 0..80 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let at = (seed as usize) % text.len();
+            if !text.is_char_boundary(at) {
+                continue;
+            }
+            let mangled = format!(
+                "{}{}{}",
+                &text[..at],
+                specials[(seed >> 32) as usize % specials.len()],
+                &text[at..]
+            );
+            let _ = load_text("main.tf", &mangled);
+        }
+    }
+}
