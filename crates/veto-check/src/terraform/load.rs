@@ -106,6 +106,15 @@ impl<'t> Loader<'t> {
             return None;
         }
         match String::from_utf8(bytes) {
+            Ok(text) if name.ends_with(".tf.json") => match super::json::rewrite(&text) {
+                Ok(rewrite) => Some(self.sources.add_rewritten(name, text, rewrite)),
+                Err((offset, message)) => {
+                    let file = self.sources.add(name, text);
+                    self.problems
+                        .push(Problem::new(self.sources.pos(file, offset), message));
+                    None
+                }
+            },
             Ok(text) => Some(self.sources.add(name, text)),
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
@@ -119,7 +128,7 @@ impl<'t> Loader<'t> {
     }
 
     fn parse(&mut self, file: usize) -> Option<Body> {
-        match hcl_edit::parser::parse_body(&self.sources.files[file].text) {
+        match hcl_edit::parser::parse_body(self.sources.hcl(file)) {
             Ok(body) => Some(body),
             Err(e) => {
                 let pos = self.sources.pos(file, e.location().offset());
@@ -146,7 +155,10 @@ impl<'t> Loader<'t> {
         };
         let mut out: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.to_string_lossy().ends_with(".tf"))
+            .filter(|p| {
+                let name = p.to_string_lossy();
+                p.is_file() && (name.ends_with(".tf") || name.ends_with(".tf.json"))
+            })
             .collect();
         out.sort();
         out

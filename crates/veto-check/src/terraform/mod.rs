@@ -13,6 +13,7 @@
 //! previous file's), so a `Pos` names a file too; `Sources::locate` splits it.
 
 mod eval;
+mod json;
 mod load;
 mod policy;
 mod targets;
@@ -52,6 +53,9 @@ pub struct SourceFile {
     pub text: String,
     first_line: usize,
     index: LineIndex,
+    /// A `.tf.json` file's HCL rewrite: what the HCL reader reads, its line index,
+    /// and for each of its lines the line and column of `text` it came from.
+    rewrite: Option<(String, LineIndex, Vec<(usize, usize)>)>,
 }
 
 /// Every file a module load read, in one line numbering.
@@ -72,13 +76,36 @@ impl Sources {
             text,
             first_line,
             index,
+            rewrite: None,
         });
         self.files.len() - 1
+    }
+
+    /// Adds a `.tf.json` file with its HCL rewrite.
+    fn add_rewritten(&mut self, path: String, text: String, rewrite: json::Rewrite) -> usize {
+        let file = self.add(path, text);
+        let index = LineIndex::new(&rewrite.text);
+        self.files[file].rewrite = Some((rewrite.text, index, rewrite.lines));
+        file
+    }
+
+    /// The HCL text of a file: the file itself, or a `.tf.json` file's rewrite.
+    fn hcl(&self, file: usize) -> &str {
+        let f = &self.files[file];
+        f.rewrite.as_ref().map_or(&f.text, |(t, _, _)| t)
     }
 
     /// The module position of a byte offset in file `file`.
     fn pos(&self, file: usize, offset: usize) -> Pos {
         let f = &self.files[file];
+        if let Some((text, index, lines)) = &f.rewrite {
+            let lc = index.line_col(text, offset);
+            let (line, column) = lines.get(lc.line - 1).copied().unwrap_or((1, 1));
+            return Pos {
+                line: f.first_line + line - 1,
+                column,
+            };
+        }
         let lc = f.index.line_col(&f.text, offset);
         Pos {
             line: f.first_line + lc.line - 1,
@@ -224,8 +251,8 @@ pub fn check(rules: &[&ast::Rule], module: &Module) -> Vec<Finding> {
     out
 }
 
-/// True for the names of files a Terraform module is made of (`.tf`, and the
+/// True for the names of files a Terraform module is made of (`.tf`, `.tf.json`, and the
 /// `.tfvars` beside them): `veto lint` reads their directory as one module.
 pub fn is_terraform_file(name: &str) -> bool {
-    name.ends_with(".tf") || name.ends_with(".tfvars")
+    name.ends_with(".tf") || name.ends_with(".tf.json") || name.ends_with(".tfvars")
 }
