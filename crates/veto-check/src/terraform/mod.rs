@@ -53,9 +53,16 @@ pub struct SourceFile {
     pub text: String,
     first_line: usize,
     index: LineIndex,
-    /// A `.tf.json` file's HCL rewrite: what the HCL reader reads, its line index,
-    /// and for each of its lines the line and column of `text` it came from.
-    rewrite: Option<(String, LineIndex, Vec<(usize, usize)>)>,
+    /// A `.tf.json` file's HCL rewrite.
+    rewrite: Option<Rewritten>,
+}
+
+/// What the HCL reader reads for a `.tf.json` file, its line index, and for each
+/// of its lines the line and column of the JSON it came from.
+struct Rewritten {
+    text: String,
+    index: LineIndex,
+    lines: Vec<(usize, usize)>,
 }
 
 /// Every file a module load read, in one line numbering.
@@ -85,22 +92,26 @@ impl Sources {
     fn add_rewritten(&mut self, path: String, text: String, rewrite: json::Rewrite) -> usize {
         let file = self.add(path, text);
         let index = LineIndex::new(&rewrite.text);
-        self.files[file].rewrite = Some((rewrite.text, index, rewrite.lines));
+        self.files[file].rewrite = Some(Rewritten {
+            text: rewrite.text,
+            index,
+            lines: rewrite.lines,
+        });
         file
     }
 
     /// The HCL text of a file: the file itself, or a `.tf.json` file's rewrite.
     fn hcl(&self, file: usize) -> &str {
         let f = &self.files[file];
-        f.rewrite.as_ref().map_or(&f.text, |(t, _, _)| t)
+        f.rewrite.as_ref().map_or(&f.text, |r| &r.text)
     }
 
     /// The module position of a byte offset in file `file`.
     fn pos(&self, file: usize, offset: usize) -> Pos {
         let f = &self.files[file];
-        if let Some((text, index, lines)) = &f.rewrite {
-            let lc = index.line_col(text, offset);
-            let (line, column) = lines.get(lc.line - 1).copied().unwrap_or((1, 1));
+        if let Some(r) = &f.rewrite {
+            let lc = r.index.line_col(&r.text, offset);
+            let (line, column) = r.lines.get(lc.line - 1).copied().unwrap_or((1, 1));
             return Pos {
                 line: f.first_line + line - 1,
                 column,
