@@ -198,9 +198,16 @@ fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     })
 }
 
-/// A target's name in either world (stand-ins spelled the first world's way).
-fn key(t: &Target) -> (&'static str, String) {
-    (t.kind(), t.name().replace(eval::PREFIXES[1], eval::PREFIXES[0]))
+/// Each target's name in either world (stand-ins spelled the first world's way),
+/// numbered among targets of the same kind and name (every policy is "the policy").
+fn keys(targets: &[Target]) -> Vec<(&'static str, String, usize)> {
+    let mut out: Vec<(&'static str, String, usize)> = Vec::new();
+    for t in targets {
+        let (kind, name) = (t.kind(), t.name().replace(eval::PREFIXES[1], eval::PREFIXES[0]));
+        let n = out.iter().filter(|(k, m, _)| *k == kind && *m == name).count();
+        out.push((kind, name, n));
+    }
+    out
 }
 
 /// Runs `rules` on a module's targets. A module with unknowns was evaluated in two
@@ -230,12 +237,13 @@ pub fn check(rules: &[&ast::Rule], module: &Module) -> Vec<Finding> {
         request: None,
         ..f
     };
-    for target in &module.targets {
+    let (first_keys, other_keys) = (keys(&module.targets), keys(other));
+    for (target, k) in module.targets.iter().zip(&first_keys) {
         let first = run::check(rules, std::slice::from_ref(target));
-        let second = other
+        let second = other_keys
             .iter()
-            .find(|o| key(o) == key(target))
-            .map(|t| run::check(rules, std::slice::from_ref(t)))
+            .position(|o| o == k)
+            .map(|i| run::check(rules, std::slice::from_ref(&other[i])))
             .unwrap_or_default();
         for g in &second {
             if !first.iter().any(|f| f.rule == g.rule) {
@@ -251,10 +259,7 @@ pub fn check(rules: &[&ast::Rule], module: &Module) -> Vec<Finding> {
         }
     }
     // Targets only the second world has (a `count` on an undecided condition).
-    for t in other
-        .iter()
-        .filter(|o| !module.targets.iter().any(|t| key(t) == key(o)))
-    {
+    for (t, _) in other.iter().zip(&other_keys).filter(|(_, k)| !first_keys.contains(k)) {
         for g in run::check(rules, std::slice::from_ref(t)) {
             out.push(undecided(g, t));
         }
