@@ -272,25 +272,22 @@ impl<'t> Loader<'t> {
         let built = first.run(&tfvars, &self.options.vars);
         let module_dirs = self.dirs[1..].to_vec();
         let mut chosen = first.chosen.borrow().clone();
-        let built = built.map(|(targets, warnings)| {
-            let other = if has_unknowns(&targets) || !chosen.is_empty() {
-                set_world(World::Second);
-                let second = Evaluator::new(&self.sources, &defs, &self.dirs);
-                let other = second
-                    .run(&tfvars, &self.options.vars)
-                    .map(|(t, _)| t)
-                    .unwrap_or_default();
-                for c in second.chosen.borrow().iter() {
-                    if !chosen.contains(c) {
-                        chosen.push(c.clone());
-                    }
+        // The second world evaluates the other branches: an error there (an
+        // undeclared reference in an `else`) is an error of the module too.
+        let built = built.and_then(|(targets, warnings)| {
+            if !has_unknowns(&targets) && chosen.is_empty() {
+                return Ok((targets, warnings, None));
+            }
+            set_world(World::Second);
+            let second = Evaluator::new(&self.sources, &defs, &self.dirs);
+            let other = second.run(&tfvars, &self.options.vars);
+            set_world(World::First);
+            for c in second.chosen.borrow().iter() {
+                if !chosen.contains(c) {
+                    chosen.push(c.clone());
                 }
-                set_world(World::First);
-                Some(other)
-            } else {
-                None
-            };
-            (targets, warnings, other)
+            }
+            other.map(|(t, _)| (targets, warnings, Some(t)))
         });
         match built {
             Ok((targets, warnings, other)) => Ok(Module {

@@ -194,6 +194,11 @@ resource "aws_codepipeline" "p" {
         problems("locals {\n  a = local.nope\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = local.a\n}\n"),
         ["2:7: local.nope is not declared (no `nope =` in a locals block)"]
     );
+    // The branch an unknown condition does not take first is read too.
+    assert_eq!(
+        problems("variable \"flag\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = var.flag ? \"a\" : local.missing\n}\n"),
+        ["3:29: local.missing is not declared (no `missing =` in a locals block)"]
+    );
     assert_eq!(
         problems("resource \"aws_s3_bucket\" \"b\" {\n  bucket = aws_s3_bucket.c.id\n}\n"),
         ["2:12: aws_s3_bucket.c is not declared (no resource \"aws_s3_bucket\" \"c\" block)"]
