@@ -617,6 +617,22 @@ fn lint_hostile_terraform_exits_2_with_positions() {
             "main.tf:",
         ),
         (
+            "tf-grow",
+            format!(
+                "locals {{\n{}  s40 = \"xxxxxxxx\"\n}}\nresource \"aws_s3_bucket\" \"b\" {{\n  bucket = local.s0\n}}\n",
+                (0..40).map(|i| format!("  s{i} = \"${{local.s{n}}}${{local.s{n}}}\"\n", n = i + 1)).collect::<String>()
+            )
+            .into_bytes(),
+            "steps (values grow too large)",
+            "main.tf:",
+        ),
+        (
+            "tf-for",
+            b"locals {\n  x = [for a in range(10000) : [for b in range(10000) : \"${a}-${b}\"]]\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = length(local.x)\n}\n".to_vec(),
+            "steps (values grow too large)",
+            "main.tf:2:",
+        ),
+        (
             "tf-undeclared",
             b"resource \"aws_s3_bucket\" \"b\" {\n  bucket = var.missing\n}\n".to_vec(),
             "var.missing is not declared",

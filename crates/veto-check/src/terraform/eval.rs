@@ -28,7 +28,30 @@ use veto_iam::Diagnostic;
 /// Deepest evaluation (expressions within references within expressions) followed.
 const MAX_EVAL_DEPTH: usize = 200;
 /// Most elements a collection built by `count`, `for_each`, `for` or `range` may have.
-const MAX_ELEMENTS: usize = 100_000;
+const MAX_ELEMENTS: usize = 10_000;
+/// The work one evaluation may do: every expression evaluated counts one, plus
+/// the size of the value it gives (nodes, and string bytes / 8), so values that
+/// double through locals or `concat` run out of budget instead of memory.
+const MAX_WORK: usize = 5_000_000;
+
+/// A value's size for the work budget, counted up to `limit`.
+fn weight(node: &Node, limit: usize) -> usize {
+    let mut total = 0;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        total += 1;
+        if total > limit {
+            break;
+        }
+        match &n.value {
+            Value::Str(s) => total += s.len() / 8,
+            Value::List(items) => stack.extend(items.iter()),
+            Value::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    total
+}
 
 pub(super) type R<T> = Result<T, Problem>;
 
@@ -85,6 +108,7 @@ pub(super) struct Evaluator<'a> {
     /// the tree it came from, with the positions of the HCL that wrote it.
     pub json_trees: RefCell<HashMap<String, Node>>,
     depth: Cell<usize>,
+    work: Cell<usize>,
     /// The unknowns of the conditions whose branch the world chose.
     pub chosen: RefCell<Vec<String>>,
 }
@@ -249,6 +273,7 @@ impl<'a> Evaluator<'a> {
             dirs,
             json_trees: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
+            work: Cell::new(0),
             chosen: RefCell::new(Vec::new()),
         }
     }
@@ -532,7 +557,17 @@ impl<'a> Evaluator<'a> {
         self.depth.set(depth + 1);
         let result = self.eval_inner(scope, expr, env, file, pos);
         self.depth.set(depth);
-        result
+        let result = result?;
+        let left = MAX_WORK.saturating_sub(self.work.get());
+        let work = self.work.get() + 1 + weight(&result, left);
+        self.work.set(work);
+        if work > MAX_WORK {
+            return Err(Problem::new(
+                pos,
+                format!("evaluating the module takes more than {MAX_WORK} steps (values grow too large)"),
+            ));
+        }
+        Ok(result)
     }
 
     fn eval_inner(&self, scope: &Scope<'a>, expr: &Expression, env: &Env, file: usize, pos: Pos) -> R<Node> {

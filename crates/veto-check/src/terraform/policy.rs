@@ -423,8 +423,8 @@ pub(super) fn call<'a>(ev: &Evaluator<'a>, scope: &Scope<'a>, name: &str, args: 
                 [s, e, st] => (*s, *e, *st),
                 _ => return Ok(sym("range(…)", pos)),
             };
-            if step == 0.0 || ((end - start) / step).abs() > 100_000.0 {
-                return Err(Problem::new(pos, "range(…) with more than 100000 elements"));
+            if step == 0.0 || ((end - start) / step).abs() > 10_000.0 {
+                return Err(Problem::new(pos, "range(…) with more than 10000 elements"));
             }
             let mut out = Vec::new();
             let mut x = start;
