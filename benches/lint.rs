@@ -1,4 +1,5 @@
-//! `veto lint` wall time: one file (what a pre-commit user waits for), and 10,000
+//! `veto lint` wall time: one file (what a pre-commit user waits for), one
+//! Terraform module directory of typical size (the same wait), and 10,000
 //! generated policy files using both cores.
 //!
 //! Run: `cargo bench --bench lint`
@@ -26,6 +27,21 @@ fn lint(args: &[&str]) {
 fn one_file(bencher: divan::Bencher) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/fixtures/seed-bucket-policy.json");
     bencher.bench(|| lint(&[path]));
+}
+
+/// A real module: 30 `.tf` files, six local modules, an artifact bucket policy from
+/// an aws_iam_policy_document, a KMS key, a pipeline (two evaluations: it has unknowns).
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn terraform_module(bencher: divan::Bencher) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/real/terraform/aws-samples-cicd");
+    bencher.bench(|| lint(&[dir]));
+}
+
+/// A small module: a pipeline, a local module with a templatefile bucket policy and a key.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn terraform_small_module(bencher: divan::Bencher) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/terraform/cross-account");
+    bencher.bench(|| lint(&[dir]));
 }
 
 #[divan::bench(sample_count = 3, sample_size = 1)]

@@ -12,9 +12,10 @@ case "$target" in
   rules_lang|fmt_roundtrip) seeds=(../rules ../crates/veto-lang/tests/fixtures ../tests/suites) ;;
   policy_json) seeds=(../examples ../rules/fixtures) ;;
   loaders) seeds=(../rules/fixtures) ;;
+  terraform) seeds=(../tests/terraform ../tests/real/terraform) ;;
   *) seeds=() ;;
 esac
 for s in "${seeds[@]}"; do
-  find "$s" -type f \( -name '*.veto' -o -name '*.json' -o -name '*.yaml' \) -exec cp -n {} "corpus/$target/" \; 2>/dev/null || true
+  find "$s" -type f \( -name '*.veto' -o -name '*.json' -o -name '*.yaml' -o -name '*.tf' \) -exec cp -n {} "corpus/$target/" \; 2>/dev/null || true
 done
 exec cargo fuzz run -s none "$target" "corpus/$target" -- -max_total_time="$seconds" -dict=dict/iam.dict -print_final_stats=1

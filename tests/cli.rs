@@ -1045,3 +1045,114 @@ fn skip_unrecognized_counts_files_that_are_not_ours() {
     let out = veto(&["lint", "--skip-unrecognized", &broken], None);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }
+
+/// A Terraform module directory of one `main.tf` holding `contents`.
+fn scratch_module(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests").join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("main.tf"), contents).unwrap();
+    dir
+}
+
+#[test]
+fn lint_hostile_terraform_exits_2_with_positions() {
+    let deep = format!("locals {{\n  x = {}{}\n}}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let mut big = String::from("locals {\n");
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str(&format!("  a{} = \"{}\"\n", big.len(), "x".repeat(100)));
+    }
+    big.push_str("}\n");
+    let chain: String = (0..5000).map(|i| format!("  l{i} = local.l{}\n", i + 1)).collect();
+    let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+        (
+            "tf-unterminated",
+            b"resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n".to_vec(),
+            "not valid HCL",
+            "main.tf:2:15",
+        ),
+        ("tf-deep", deep.into_bytes(), "nesting depth", "main.tf:2:"),
+        (
+            "tf-utf8",
+            b"locals {\n  x = \"ab\xff\xfe\"\n}\n".to_vec(),
+            "not valid UTF-8",
+            "main.tf:2:10",
+        ),
+        ("tf-big", big.into_bytes(), "veto reads inputs up to", "main.tf:1:1"),
+        (
+            "tf-cycle",
+            b"locals {\n  a = local.b\n  b = \"${local.c}-x\"\n  c = local.a\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = local.a\n}\n".to_vec(),
+            "a reference cycle: local.a \u{2192} local.b \u{2192} local.c \u{2192} local.a",
+            "main.tf:2:7",
+        ),
+        (
+            "tf-chain",
+            format!("locals {{\n{chain}  l5000 = 1\n}}\nresource \"aws_s3_bucket\" \"b\" {{\n  bucket = local.l0\n}}\n").into_bytes(),
+            "nest deeper than",
+            "main.tf:",
+        ),
+        (
+            "tf-grow",
+            format!(
+                "locals {{\n{}  s40 = \"xxxxxxxx\"\n}}\nresource \"aws_s3_bucket\" \"b\" {{\n  bucket = local.s0\n}}\n",
+                (0..40).map(|i| format!("  s{i} = \"${{local.s{n}}}${{local.s{n}}}\"\n", n = i + 1)).collect::<String>()
+            )
+            .into_bytes(),
+            "steps (values grow too large)",
+            "main.tf:",
+        ),
+        (
+            "tf-for",
+            b"locals {\n  x = [for a in range(10000) : [for b in range(10000) : \"${a}-${b}\"]]\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = length(local.x)\n}\n".to_vec(),
+            "steps (values grow too large)",
+            "main.tf:2:",
+        ),
+        (
+            "tf-undeclared",
+            b"resource \"aws_s3_bucket\" \"b\" {\n  bucket = var.missing\n}\n".to_vec(),
+            "var.missing is not declared",
+            "main.tf:2:12",
+        ),
+    ];
+    for (name, contents, needle, at) in cases {
+        let dir = scratch_module(name, &contents);
+        let started = std::time::Instant::now();
+        let out = veto(&["lint", dir.to_str().unwrap()], None);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(needle), "{name}: missing `{needle}` in:\n{stderr}");
+        assert!(
+            stderr.contains(&format!("{name}/{at}")),
+            "{name}: missing `{at}` in:\n{stderr}"
+        );
+        assert!(started.elapsed().as_secs() < 20, "{name}: took {:?}", started.elapsed());
+    }
+}
+
+#[test]
+fn lint_groups_terraform_files_by_directory() {
+    // pre-commit passes file names: two files of one module are one module.
+    let out = veto(
+        &[
+            "lint",
+            "--format",
+            "json",
+            "tests/terraform/cross-account/main.tf",
+            "tests/terraform/cross-account/modules/artifacts/main.tf",
+            "--var",
+            "dev_account=111122223333",
+        ],
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    // The local module is read through its call (with its inputs), once.
+    assert_eq!(rules, ["CP-KMS-CROSS-ACCOUNT-CMK", "CP-KMS-ROTATION"], "{report}");
+    assert_eq!(out.status.code(), Some(1));
+    let bad = veto(&["lint", "--var", "novalue", "tests/terraform/cross-account"], None);
+    assert_eq!(bad.status.code(), Some(2));
+}

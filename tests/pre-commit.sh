@@ -38,6 +38,27 @@ if ! pre-commit try-repo "$repo" veto-lint --files good-policy.json > "$work/goo
 fi
 echo "ok: pre-commit passed good-policy.json"
 
+# Terraform: pre-commit passes .tf file names; veto reads each one's directory as a module.
+mkdir -p infra/artifacts
+cp "$repo/tests/terraform/undecided-condition/main.tf" infra/main.tf
+cp "$repo/tests/terraform/seed-policy-document/main.tf" infra/artifacts/main.tf
+git add infra
+# Undecided is its own outcome: shown, not failing unless --fail-on undecided.
+if ! pre-commit try-repo "$repo" veto-lint --files infra/main.tf --verbose > "$work/tf-undecided.log" 2>&1; then
+  cat "$work/tf-undecided.log"
+  echo "FAIL: pre-commit failed a module whose only findings are undecided"
+  exit 1
+fi
+grep -q "undecided\[CP-S3-TLS\]" "$work/tf-undecided.log" && grep -q "depends on var.enforce_tls" "$work/tf-undecided.log" \
+  || { cat "$work/tf-undecided.log"; echo "FAIL: no undecided CP-S3-TLS naming var.enforce_tls"; exit 1; }
+echo "ok: pre-commit showed infra/main.tf as undecided (CP-S3-TLS depends on var.enforce_tls) without failing"
+if ! pre-commit try-repo "$repo" veto-lint --files infra/artifacts/main.tf > "$work/tf-good.log" 2>&1; then
+  cat "$work/tf-good.log"
+  echo "FAIL: pre-commit blocked a module with only a warning"
+  exit 1
+fi
+echo "ok: pre-commit passed infra/artifacts/main.tf (a warning only)"
+
 # An ordinary repository: most JSON and YAML files are neither policies nor templates.
 ordinary="$work/ordinary"
 mkdir -p "$ordinary/.github/workflows" "$ordinary/infra"

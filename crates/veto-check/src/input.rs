@@ -17,6 +17,8 @@ pub enum FileKind {
     Policy,
     CloudFormation,
     TerraformPlan,
+    /// A `.tf` file read alone as a module (`veto lint` reads whole directories).
+    Terraform,
 }
 
 /// A loaded input.
@@ -64,6 +66,19 @@ pub fn load_with(name: &str, text: &str, parameters: &cfn::Parameters) -> Loaded
                 text.len()
             ),
         )]);
+    }
+    if crate::terraform::is_terraform_file(name) {
+        return match crate::terraform::load_text(name, text) {
+            Ok(m) => Loaded::Input(Input {
+                kind: FileKind::Terraform,
+                targets: m.targets,
+                warnings: m.warnings,
+                wrapper: None,
+                stand_ins: StandIns::default(),
+                parameters: Vec::new(),
+            }),
+            Err(f) => Loaded::Failed(f.problems),
+        };
     }
     let index = LineIndex::new(text);
     let yaml = name.ends_with(".yaml")

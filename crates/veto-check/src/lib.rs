@@ -11,6 +11,7 @@ pub mod ruleset;
 pub mod run;
 pub mod suite;
 pub mod targets;
+pub mod terraform;
 
 /// A problem loading an input: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,10 +12,12 @@ use veto_check::doc::Pos;
 use veto_check::input::{self, Loaded};
 use veto_check::ruleset::RuleSet;
 use veto_check::run::{self, Finding, Outcome, Severity};
+use veto_check::terraform;
 use veto_lang::ast;
 
 /// Extensions of files a directory walk reads.
-const EXTENSIONS: &[&str] = &[".json", ".yaml", ".yml", ".template"];
+/// (`.tf` files are read a directory at a time: one Terraform module.)
+const EXTENSIONS: &[&str] = &[".json", ".yaml", ".yml", ".template", ".tf"];
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
@@ -64,6 +66,12 @@ pub struct LintArgs {
     /// list, or a template configuration file `{"Parameters": {KEY: VALUE}}`.
     #[arg(long = "parameters", value_name = "FILE")]
     parameters: Option<String>,
+    /// A Terraform root-module variable, as `terraform -var` (repeatable).
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    vars: Vec<String>,
+    /// A Terraform `.tfvars` file, as `terraform -var-file` (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<String>,
 }
 
 /// `--parameters FILE` then `--parameter K=V` (later entries win).
@@ -248,6 +256,73 @@ pub(crate) fn lint_file(
     result
 }
 
+fn normal(dir: &std::path::Path) -> std::path::PathBuf {
+    dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// Lints the Terraform module in `dir`: one result per file it read (findings and
+/// errors placed in their files), and the local module directories it called.
+fn lint_module(
+    dir: &std::path::Path,
+    options: &terraform::Options,
+    rules: &[&ast::Rule],
+) -> (Vec<FileReport>, Vec<std::path::PathBuf>) {
+    let (sources, findings, problems, called) = match terraform::load_dir(dir, options) {
+        Ok(module) => {
+            let mut findings = terraform::check(rules, &module);
+            // Every warning carries a code (its constructor requires one); the
+            // fallback only keeps a future code-less warning from vanishing.
+            findings.extend(module.warnings.into_iter().map(|(pos, d)| Finding {
+                rule: d.code.unwrap_or("IAM-POLICY").to_string(),
+                severity: Severity::Warning,
+                outcome: Outcome::Fails,
+                pos,
+                message: match &d.help {
+                    Some(h) => format!("{d} ({h})"),
+                    None => d.to_string(),
+                },
+                request: None,
+                label: None,
+                fix: None,
+            }));
+            (module.sources, findings, Vec::new(), module.module_dirs)
+        }
+        Err(failure) => (failure.sources, Vec::new(), failure.problems, Vec::new()),
+    };
+    let mut results: Vec<FileReport> = sources
+        .files
+        .iter()
+        .map(|f| FileReport {
+            path: f.path.clone(),
+            text: f.text.clone(),
+            findings: Vec::new(),
+            errors: Vec::new(),
+            skipped: false,
+            parameters: Vec::new(),
+        })
+        .collect();
+    if results.is_empty() {
+        results.push(FileReport {
+            path: dir.display().to_string(),
+            text: String::new(),
+            findings: Vec::new(),
+            errors: Vec::new(),
+            skipped: false,
+            parameters: Vec::new(),
+        });
+    }
+    for mut f in findings {
+        let (i, pos) = sources.locate(f.pos).unwrap_or((0, f.pos));
+        f.pos = pos;
+        results[i].findings.push(f);
+    }
+    for p in problems {
+        let (i, pos) = sources.locate(p.pos).unwrap_or((0, p.pos));
+        results[i].errors.push((pos, p.message));
+    }
+    (results, called)
+}
+
 pub fn run_lint(args: LintArgs) -> ExitCode {
     let suppressions = match read_config(args.config.as_deref()) {
         Ok(s) => s,
@@ -293,6 +368,35 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     };
+    let mut options = terraform::Options {
+        vars: Vec::new(),
+        var_files: args.var_files.iter().map(std::path::PathBuf::from).collect(),
+    };
+    for v in &args.vars {
+        match terraform::Options::parse_var(v) {
+            Ok(kv) => options.vars.push(kv),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_INPUT);
+            }
+        }
+    }
+    // `.tf` files are read as modules: one per directory.
+    let (tf, paths): (Vec<_>, Vec<_>) = paths
+        .into_iter()
+        .partition(|p| terraform::is_terraform_file(&p.to_string_lossy()));
+    let mut module_dirs: Vec<std::path::PathBuf> = tf
+        .iter()
+        .map(|p| p.parent().map_or_else(|| ".".into(), std::path::Path::to_path_buf))
+        .collect();
+    module_dirs.sort();
+    module_dirs.dedup();
+    let modules: Vec<(Vec<FileReport>, Vec<std::path::PathBuf>)> = module_dirs
+        .par_iter()
+        .map(|d| lint_module(d, &options, &rules))
+        .collect();
+    // A local module called by another module here is read through the call, with its inputs.
+    let called: Vec<std::path::PathBuf> = modules.iter().flat_map(|(_, c)| c.iter().map(|d| normal(d))).collect();
     let explicit: Vec<bool> = paths
         .iter()
         .map(|p| args.paths.iter().any(|a| std::path::Path::new(a) == p.as_path()))
@@ -310,6 +414,11 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
             )
         })
         .collect();
+    for (dir, (files, _)) in module_dirs.iter().zip(modules) {
+        if !called.contains(&normal(dir)) {
+            results.extend(files);
+        }
+    }
     // A parameter no template declares is a usage error (a misspelt name would
     // otherwise leave the parameter unbound without a word).
     let declared: Vec<&str> = results
@@ -361,7 +470,7 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
     eprint!("{}", output.stderr);
     if no_input {
         eprintln!(
-            "error: no IAM policies, CloudFormation templates or Terraform plans found in {}",
+            "error: no IAM policies, CloudFormation templates, Terraform modules or plans found in {}",
             args.paths.join(", ")
         );
         return ExitCode::from(EXIT_INPUT);

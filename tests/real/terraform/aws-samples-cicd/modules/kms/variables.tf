@@ -1,0 +1,15 @@
+#This solution, non-production-ready template describes AWS Codepipeline based CICD Pipeline for terraform code deployment.
+#© 2023 Amazon Web Services, Inc. or its affiliates. All Rights Reserved.
+#This AWS Content is provided subject to the terms of the AWS Customer Agreement available at
+#http://aws.amazon.com/agreement or other written agreement between Customer and either
+#Amazon Web Services, Inc. or Amazon Web Services EMEA SARL or both.
+
+variable "tags" {
+  description = "Tags to be attached to the KMS Key"
+  type        = map(any)
+}
+
+variable "codepipeline_role_arn" {
+  description = "ARN of the codepipeline IAM role"
+  type        = string
+}

@@ -1,0 +1,3 @@
+output "pipeline" {
+  value = module.codepipeline
+}
