@@ -5,8 +5,22 @@
 mod common;
 
 use libtest_mimic::{Arguments, Failed};
-use veto_iam::StatementOutcome;
-use veto_prove::{property, prove, Limits, Quantifier, Verdict};
+use veto_iam::{Policy, Request, StatementOutcome};
+use veto_prove::{derived, property, prove, public_access, Limits, Quantifier, Verdict};
+
+/// The law: no returned request carries a principal-derived key that
+/// contradicts its caller (an anonymous caller with `aws:PrincipalOrgID`…).
+fn possible(request: &Request) -> Result<(), Failed> {
+    let keys: Vec<String> = request.context().iter().map(|(k, _)| k.to_ascii_lowercase()).collect();
+    // Keys no policy mentions are left out of returned requests; present ones must fit.
+    for key in keys.iter().map(String::as_str) {
+        let value = request.context().get_lower(key);
+        if derived::contradicts(key, value, request.caller(), request.resource_account()) {
+            return Err(format!("{key}={value:?} contradicts the caller {}", request.caller().to_text()).into());
+        }
+    }
+    Ok(())
+}
 
 fn run(line: &str) -> Result<(), Failed> {
     let value: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
@@ -23,6 +37,7 @@ fn run(line: &str) -> Result<(), Failed> {
         .into());
     }
     if let Some(request) = &answer.request {
+        possible(request)?;
         let decision = case.policies.evaluate(request);
         if Some(decision) != answer.decision {
             return Err(format!("the returned request replays to {decision}, not {:?}", answer.decision).into());
@@ -64,8 +79,47 @@ fn run(line: &str) -> Result<(), Failed> {
     Ok(())
 }
 
+/// A `tests/prove/public.jsonl` line: a resource policy, `expected` ("public" or
+/// "not public") and, when not public, `restricted_to` entries that must be reported.
+fn run_public(line: &str) -> Result<(), Failed> {
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    let policy = Policy::parse(&value["resource_policy"].to_string()).map_err(|e| e.to_string())?;
+    let answer = public_access(&policy, &Limits::default());
+    let got = match answer.verdict {
+        Verdict::Holds => "public",
+        Verdict::Fails => "not public",
+        Verdict::Unknown => return Err(format!("unknown: {}", answer.reason).into()),
+    };
+    if value["expected"] != got {
+        return Err(format!(
+            "expected {}, got {got} ({}): {:?}",
+            value["expected"], answer.reason, answer.witnesses
+        )
+        .into());
+    }
+    for w in &answer.witnesses {
+        possible(w)?;
+        if w.caller().account().is_some_and(|a| value.to_string().contains(a)) {
+            return Err(format!("witness caller {} is in a named account", w.caller().to_text()).into());
+        }
+    }
+    for want in value["restricted_to"].as_array().into_iter().flatten() {
+        let want = want.as_str().unwrap_or_default();
+        if !answer.restricted_to.iter().any(|r| r.contains(want)) {
+            return Err(format!("`{want}` not among who can get in: {:?}", answer.restricted_to).into());
+        }
+    }
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
-    let trials = common::jsonl_trials(include_str!("prove/corpus.jsonl"), "tests/prove/corpus.jsonl", "", run);
+    let mut trials = common::jsonl_trials(include_str!("prove/corpus.jsonl"), "tests/prove/corpus.jsonl", "", run);
+    trials.extend(common::jsonl_trials(
+        include_str!("prove/public.jsonl"),
+        "tests/prove/public.jsonl",
+        "public/",
+        run_public,
+    ));
     libtest_mimic::run(&args, trials).exit();
 }

@@ -314,12 +314,17 @@ fn report_witnesses(answer: &Answer, format: crate::OutputFormat, what: &str) ->
             let witnesses: Vec<Value> = answer.witnesses.iter().map(request_json).collect();
             println!(
                 "{}",
-                json!({"result": answer.verdict.as_str(), "reason": answer.reason, "witnesses": witnesses})
+                json!({"result": answer.verdict.as_str(), "reason": answer.reason, "witnesses": witnesses, "restricted_to": answer.restricted_to})
             );
         }
         crate::OutputFormat::Text => match answer.verdict {
             Verdict::Unknown => println!("unknown: {}", answer.reason),
-            Verdict::Fails => println!("no {what}: {}", answer.reason),
+            Verdict::Fails => {
+                println!("no {what}: {}", answer.reason);
+                for who in &answer.restricted_to {
+                    println!("  can get in: {who}");
+                }
+            }
             Verdict::Holds => {
                 println!("{what}: {}", answer.reason);
                 for w in &answer.witnesses {

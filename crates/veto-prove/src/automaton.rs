@@ -55,6 +55,8 @@ pub enum Sym {
     /// One character other than `:` and `/` (an ARN-format placeholder such as `${Region}`).
     SegmentChar,
     SegmentRun,
+    /// One ASCII digit (an account ID's).
+    Digit,
 }
 
 impl Sym {
@@ -65,6 +67,7 @@ impl Sym {
             Sym::AnyChar | Sym::AnyRun => true,
             Sym::FieldChar | Sym::FieldRun => c != ':',
             Sym::SegmentChar | Sym::SegmentRun => c != ':' && c != '/',
+            Sym::Digit => c.is_ascii_digit(),
         }
     }
 

@@ -16,6 +16,7 @@
 //! the real evaluator: a returned request always replays to the claimed decision.
 
 pub mod automaton;
+pub mod derived;
 pub mod property;
 pub mod values;
 
@@ -77,6 +78,10 @@ pub struct Answer {
     /// For diff and public access: every witness found (distinct principal,
     /// action and resource), the first of which is `request`.
     pub witnesses: Vec<Request>,
+    /// For public access: who can get in when not everyone can: the fixed
+    /// values of restricting keys (an org, a VPC endpoint…) or the named
+    /// accounts whose callers are allowed.
+    pub restricted_to: Vec<String>,
 }
 
 /// Bounds on the work the prover takes on before it answers `unknown`.
@@ -184,6 +189,11 @@ struct Prover<'a> {
     /// An account no policy names and no caller is in: a resource there is
     /// reached only cross-account.
     unreached_account: String,
+    /// Every account a literal names (public access: callers elsewhere are "any account").
+    named: BTreeSet<String>,
+    /// Public access: per restricting key, the patterns that fix its value.
+    fixing: Vec<(String, Vec<CharPattern>)>,
+    restricted_to: BTreeSet<String>,
 }
 
 /// Every statement the search must consider: the policies' and the property's own.
@@ -274,16 +284,21 @@ impl<'a> Prover<'a> {
             witnesses: Vec::new(),
             outside_account: String::new(),
             unreached_account: String::new(),
+            named: BTreeSet::new(),
+            fixing: Vec::new(),
+            restricted_to: BTreeSet::new(),
         }
     }
 
     fn answer(mut self) -> Answer {
         let result = self.run();
         let witnesses = std::mem::take(&mut self.witnesses);
+        let restricted_to: Vec<String> = std::mem::take(&mut self.restricted_to).into_iter().collect();
         match result {
             Ok(answer) => Answer {
                 evaluated: self.evaluated,
                 witnesses,
+                restricted_to,
                 ..answer
             },
             Err(Unknown(reason)) => Answer {
@@ -293,6 +308,7 @@ impl<'a> Prover<'a> {
                 reason,
                 evaluated: self.evaluated,
                 witnesses,
+                restricted_to,
             },
         }
     }
@@ -339,10 +355,12 @@ impl<'a> Prover<'a> {
         let mentioned = mentioned_accounts(&all, None);
         self.outside_account = mentioned.last().cloned().unwrap_or_default();
         self.unreached_account = fresh_account(&mentioned);
+        self.named = named_accounts(&all);
+        self.fixing = fixing_patterns(&all);
         let has_boundary = !self.policies.boundary.is_empty();
 
         let keys = self.key_conditions(&all)?;
-        let principals = self.principals(&all);
+        let principals = self.principals(&all, &keys)?;
         let accounts = self.accounts(&all);
         let resource_atoms = self.resource_atoms(&all);
         let action_groups = self.action_groups(&all, &resource_atoms)?;
@@ -366,7 +384,12 @@ impl<'a> Prover<'a> {
                                 StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
                             )
                         };
-                        let member_possible = alive(&&self.property.request);
+                        // Membership of the property's set never depends on boundaries:
+                        // its NotPrincipal lists whom the property is about.
+                        let member_possible = !matches!(
+                            self.property.request.evaluate(&probe, false),
+                            StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
+                        );
                         if !member_possible {
                             continue;
                         }
@@ -381,13 +404,24 @@ impl<'a> Prover<'a> {
                             .filter(|k| !ALWAYS_PRESENT[1..].contains(&k.as_str()))
                             .filter(|k| k == "aws:securetransport" || self.catalog.key_applies(service, action, k))
                             .collect();
+                        let caller = probe.caller().clone();
                         let mut options: Vec<(String, Vec<Option<ContextValue>>)> = Vec::new();
                         for key in &relevant {
+                            // Keys that follow from the caller are fixed or restricted by it.
+                            let derivation = derived::derivation(key, &caller, probe.resource_account());
+                            if let Some(derived::Derivation::Fixed(v)) = derivation {
+                                options.push((key.clone(), vec![v]));
+                                continue;
+                            }
                             if !domains.contains_key(key) {
                                 let d = self.domain(key, &keys[key])?;
                                 domains.insert(key.clone(), d);
                             }
-                            options.push((key.clone(), domains[key].clone()));
+                            let mut values = domains[key].clone();
+                            if let Some(derived::Derivation::Free { may_be_absent: false }) = derivation {
+                                values.retain(Option::is_some);
+                            }
+                            options.push((key.clone(), values));
                         }
                         let times: Vec<i128> = if relevant_time(&all, &probe, has_boundary) {
                             instants.clone()
@@ -415,10 +449,15 @@ impl<'a> Prover<'a> {
                     }
                     (Goal::NewAccess { .. }, false) => "no request is newly allowed".into(),
                     (_, true) => "anonymous callers or principals of any account are allowed".into(),
+                    (_, false) if !self.restricted_to.is_empty() => format!(
+                        "access is restricted: only {} can get in",
+                        self.restricted_to.iter().cloned().collect::<Vec<_>>().join("; ")
+                    ),
                     (_, false) => "neither anonymous callers nor principals of other accounts are allowed".into(),
                 },
                 evaluated: 0,
                 witnesses: Vec::new(),
+                restricted_to: Vec::new(),
             });
         }
         Ok(match self.property.quantifier {
@@ -429,6 +468,7 @@ impl<'a> Prover<'a> {
                 reason: format!("every request in the set gets {}", names(&self.property.decisions)),
                 evaluated: 0,
                 witnesses: Vec::new(),
+                restricted_to: Vec::new(),
             },
             Quantifier::Some => Answer {
                 verdict: Verdict::Fails,
@@ -437,6 +477,7 @@ impl<'a> Prover<'a> {
                 reason: format!("no request in the set gets {}", names(&self.property.decisions)),
                 evaluated: 0,
                 witnesses: Vec::new(),
+                restricted_to: Vec::new(),
             },
         })
     }
@@ -453,7 +494,6 @@ impl<'a> Prover<'a> {
         options: &[(String, Vec<Option<ContextValue>>)],
         times: &[i128],
     ) -> Found<Option<Answer>> {
-        let has_boundary = !self.policies.boundary.is_empty();
         let mut choice = vec![0usize; options.len()];
         loop {
             for &t in times {
@@ -475,7 +515,7 @@ impl<'a> Prover<'a> {
                 let request = Request::new(principal, action, resource, Some(account), context)
                     .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))?;
                 if !matches!(
-                    self.property.request.evaluate(&request, has_boundary),
+                    self.property.request.evaluate(&request, false),
                     StatementOutcome::Matched(_)
                 ) {
                     continue;
@@ -492,13 +532,27 @@ impl<'a> Prover<'a> {
                         continue;
                     }
                     Goal::Public => {
+                        if decision != Decision::Allow {
+                            continue;
+                        }
+                        // Anonymous callers and service principals stand for anyone; an
+                        // IAM principal of an account no literal names, for every account.
                         let outsider = match request.caller().account() {
-                            None => matches!(request.caller(), Caller::Anonymous),
-                            Some(a) => a == self.outside_account,
+                            None => true,
+                            Some(a) => !self.named.contains(a),
                         };
-                        if outsider && decision == Decision::Allow {
+                        let fixed = self.fixed_values(&request);
+                        if outsider && fixed.is_empty() {
                             self.witnesses.push(request);
                             return Ok(self.enough());
+                        }
+                        if self.restricted_to.len() < MAX_WITNESSES {
+                            let who = match (fixed.is_empty(), request.caller().account()) {
+                                (false, _) => fixed.join(" and "),
+                                (true, Some(a)) => format!("callers of account {a}"),
+                                (true, None) => request.caller().to_text(),
+                            };
+                            self.restricted_to.insert(who);
                         }
                         continue;
                     }
@@ -517,6 +571,7 @@ impl<'a> Prover<'a> {
                         decision: Some(decision),
                         evaluated: 0,
                         witnesses: Vec::new(),
+                        restricted_to: Vec::new(),
                     }));
                 }
             }
@@ -536,6 +591,24 @@ impl<'a> Prover<'a> {
         }
     }
 
+    /// The restricting keys of `request` whose value a policy fixes, as `key=value`.
+    fn fixed_values(&self, request: &Request) -> Vec<String> {
+        let mut out = Vec::new();
+        for (key, patterns) in &self.fixing {
+            let values: Vec<&str> = match request.context().get_lower(key) {
+                Some(ContextValue::Single(v)) => vec![v.as_str()],
+                Some(ContextValue::Multi(v)) => v.iter().map(String::as_str).collect(),
+                None => continue,
+            };
+            for v in values {
+                if patterns.iter().any(|p| p.matches(v)) {
+                    out.push(format!("{}={v}", self.key_spelling(key)));
+                }
+            }
+        }
+        out
+    }
+
     /// Stops the whole search once enough witnesses are in; else moves on.
     fn enough(&self) -> Option<Answer> {
         (self.witnesses.len() >= MAX_WITNESSES).then(|| Answer {
@@ -545,6 +618,7 @@ impl<'a> Prover<'a> {
             reason: format!("at least {MAX_WITNESSES} kinds of request are allowed"),
             evaluated: 0,
             witnesses: Vec::new(),
+            restricted_to: Vec::new(),
         })
     }
 
@@ -600,10 +674,10 @@ impl<'a> Prover<'a> {
         Ok(keys)
     }
 
-    fn principals(&self, all: &[&Statement]) -> Vec<String> {
+    fn principals(&self, all: &[&Statement], keys: &HashMap<String, Vec<&Condition>>) -> Found<Vec<String>> {
         let mut out: Vec<String> = vec!["anonymous".into()];
         let mut users: Vec<String> = Vec::new();
-        let mut roles: Vec<(String, String, String)> = Vec::new();
+        let mut roles: Vec<(String, String, String, String)> = Vec::new();
         let mut sessions: Vec<String> = Vec::new();
         let mut feds: Vec<String> = Vec::new();
         let mut services: Vec<String> = Vec::new();
@@ -614,8 +688,13 @@ impl<'a> Prover<'a> {
                     PrincipalKind::User { arn } => {
                         users.push(arn.clone());
                     }
-                    PrincipalKind::Role { account, name, arn, .. } => {
-                        roles.push((account.clone(), name.clone(), arn.clone()));
+                    PrincipalKind::Role {
+                        partition,
+                        account,
+                        name,
+                        arn,
+                    } => {
+                        roles.push((partition.clone(), account.clone(), name.clone(), arn.clone()));
                     }
                     PrincipalKind::RoleSession { arn } => {
                         sessions.push(arn.clone());
@@ -623,7 +702,11 @@ impl<'a> Prover<'a> {
                     PrincipalKind::FederatedUser { arn } => {
                         feds.push(arn.clone());
                     }
-                    PrincipalKind::Service(s) => services.push(s.clone()),
+                    // The evaluator matches Federated and CanonicalUser entries
+                    // against service-style callers of the same text.
+                    PrincipalKind::Service(s) | PrincipalKind::Federated(s) | PrincipalKind::CanonicalUser(s) => {
+                        services.push(s.clone())
+                    }
                     _ => {}
                 }
             }
@@ -635,9 +718,22 @@ impl<'a> Prover<'a> {
             out.push(format!("arn:aws:iam::{a}:root"));
             out.push(format!("arn:aws:sts::{a}:federated-user/veto-federated"));
         }
-        for (account, name, arn) in &roles {
-            out.push(format!("arn:aws:sts::{account}:assumed-role/{name}/veto-session"));
+        for (partition, account, name, arn) in &roles {
+            out.push(format!(
+                "arn:{partition}:sts::{account}:assumed-role/{name}/veto-session"
+            ));
             out.push(arn.clone());
+        }
+        // Callers whose derived keys fall in each class the conditions on them draw.
+        out.extend(self.principal_arn_callers(all, keys)?);
+        if let Some(conditions) = keys.get("aws:username") {
+            let patterns = string_patterns("aws:username", conditions)?;
+            let domain = [CharPattern::from_syms(vec![Sym::SegmentChar, Sym::SegmentRun])];
+            for name in self.class_witnesses("aws:username", &patterns, &domain, &[])? {
+                for a in &accounts {
+                    out.push(format!("arn:aws:iam::{a}:user/{name}"));
+                }
+            }
         }
         out.extend(users);
         out.extend(sessions);
@@ -645,8 +741,103 @@ impl<'a> Prover<'a> {
         out.extend(services.iter().filter(|s| Caller::parse(s).is_ok()).cloned());
         out.push("veto-witness.amazonaws.com".into());
         dedup(&mut out);
-        // Only principals the property's set admits.
-        out
+        Ok(out)
+    }
+
+    /// One witness per class of `patterns` inside `domain`.
+    fn class_witnesses(
+        &self,
+        key: &str,
+        patterns: &[CharPattern],
+        domain: &[CharPattern],
+        extra: &[char],
+    ) -> Found<Vec<String>> {
+        let refs: Vec<&CharPattern> = patterns.iter().chain(domain.iter()).collect();
+        let alphabet = automaton::alphabet(&refs, extra, &[]);
+        let deadline = self.started + self.limits.time_budget;
+        let classes = automaton::classes(patterns, domain, &alphabet, self.limits.max_automaton_states, deadline)
+            .map_err(|_| Unknown(format!("unknown (too large): the patterns on `{key}` grew too large")))?;
+        Ok(classes.into_iter().map(|(_, w)| w).collect())
+    }
+
+    /// Callers for every class of `aws:PrincipalArn` values the conditions draw,
+    /// split also by the Principal entries: the classes are walked inside the
+    /// shapes a principal's ARN takes (root, user, role, federated user, with a
+    /// 12-digit account, in every partition named and one more).
+    fn principal_arn_callers(&self, all: &[&Statement], keys: &HashMap<String, Vec<&Condition>>) -> Found<Vec<String>> {
+        let Some(conditions) = keys.get("aws:principalarn") else {
+            return Ok(Vec::new());
+        };
+        let mut patterns = string_patterns("aws:principalarn", conditions)?;
+        let mut partitions: Vec<String> = vec!["aws".into()];
+        for s in all {
+            for e in s.principal.iter().flat_map(|p| p.entries.iter()) {
+                match &e.kind {
+                    PrincipalKind::Account { account } => {
+                        patterns.push(CharPattern::glob(&format!("arn:*:*::{account}:*")))
+                    }
+                    PrincipalKind::User { arn }
+                    | PrincipalKind::Role { arn, .. }
+                    | PrincipalKind::FederatedUser { arn } => {
+                        patterns.push(CharPattern::literal(arn, false));
+                        partitions.extend(arn.split(':').nth(1).map(str::to_string));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for c in conditions {
+            for v in &c.values {
+                if let Some(p) = v
+                    .text
+                    .split(':')
+                    .nth(1)
+                    .filter(|p| !p.is_empty() && !p.contains(['*', '?', '$']))
+                {
+                    partitions.push(p.to_string());
+                }
+            }
+        }
+        if let Some(other) = ["aws-cn", "aws-us-gov", "aws-iso"]
+            .iter()
+            .find(|p| !partitions.iter().any(|q| q == *p))
+        {
+            partitions.push(other.to_string());
+        }
+        dedup(&mut partitions);
+        let mut domain = Vec::new();
+        for partition in &partitions {
+            for (service, tail, name) in [
+                ("iam", "root", None),
+                ("iam", "user/", Some((Sym::AnyChar, Sym::AnyRun))),
+                ("iam", "role/", Some((Sym::AnyChar, Sym::AnyRun))),
+                ("sts", "federated-user/", Some((Sym::SegmentChar, Sym::SegmentRun))),
+            ] {
+                let mut syms: Vec<Sym> = format!("arn:{partition}:{service}::").chars().map(Sym::Char).collect();
+                syms.extend([Sym::Digit; 12]);
+                syms.push(Sym::Char(':'));
+                syms.extend(tail.chars().map(Sym::Char));
+                if let Some((one, run)) = name {
+                    syms.extend([one, run]);
+                }
+                domain.push(CharPattern::from_syms(syms));
+            }
+        }
+        // A digit no pattern names stands for every other digit.
+        let named: BTreeSet<char> = patterns.iter().flat_map(|p| p.literal_chars()).collect();
+        let digit: Vec<char> = ('0'..='9').filter(|d| !named.contains(d)).take(1).collect();
+        let mut out = Vec::new();
+        for witness in self.class_witnesses("aws:PrincipalArn", &patterns, &domain, &digit)? {
+            match Caller::parse(&witness) {
+                Ok(c) if c.is_iam_principal() => out.push(witness),
+                _ => {
+                    return Err(Unknown(format!(
+                        "unknown: no caller has the aws:PrincipalArn `{witness}` that stands for one class of the patterns on it"
+                    )))
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Resource accounts: the property's, or every account a principal entry names,
@@ -960,42 +1151,7 @@ impl<'a> Prover<'a> {
         let loose = |t: KeyType| shape.value != t;
         Ok(match family {
             OperatorFamily::String | OperatorFamily::Arn => {
-                let mut patterns: Vec<CharPattern> = Vec::new();
-                for c in conditions {
-                    match &c.matcher.test {
-                        ValueTest::String { values, .. } => {
-                            for v in values {
-                                patterns.push(match v {
-                                    StringValue::Text(TextValue::Static(t)) => CharPattern::literal(
-                                        t,
-                                        c.operator.base.string_match()
-                                            == Some(veto_iam::operator::StringMatch::IgnoreCase),
-                                    ),
-                                    StringValue::Pattern(GlobValue::Static(p)) => atoms_to_pattern(p.atoms(), false),
-                                    _ => {
-                                        return Err(Unknown(format!(
-                                            "unknown: a policy variable in the condition on `{key}`"
-                                        )))
-                                    }
-                                });
-                            }
-                        }
-                        ValueTest::Arn(values) => {
-                            for v in values {
-                                match v {
-                                    GlobValue::Static(p) => patterns.push(atoms_to_pattern(p.atoms(), true)),
-                                    GlobValue::Dynamic(_) => {
-                                        return Err(Unknown(format!(
-                                            "unknown: a policy variable in the condition on `{key}`"
-                                        )))
-                                    }
-                                }
-                            }
-                            patterns.push(CharPattern::glob("arn:*:*:*:*:*"));
-                        }
-                        _ => {}
-                    }
-                }
+                let patterns = string_patterns(key, conditions)?;
                 let refs: Vec<&CharPattern> = patterns.iter().collect();
                 let alphabet = automaton::alphabet(&refs, &[], &[]);
                 let deadline = self.started + self.limits.time_budget;
@@ -1069,6 +1225,46 @@ impl<'a> Prover<'a> {
     }
 }
 
+/// The String and ARN patterns the conditions on `key` compare with.
+fn string_patterns(key: &str, conditions: &[&Condition]) -> Found<Vec<CharPattern>> {
+    let mut patterns: Vec<CharPattern> = Vec::new();
+    for c in conditions {
+        match &c.matcher.test {
+            ValueTest::String { values, .. } => {
+                for v in values {
+                    patterns.push(match v {
+                        StringValue::Text(TextValue::Static(t)) => CharPattern::literal(
+                            t,
+                            c.operator.base.string_match() == Some(veto_iam::operator::StringMatch::IgnoreCase),
+                        ),
+                        StringValue::Pattern(GlobValue::Static(p)) => atoms_to_pattern(p.atoms(), false),
+                        _ => {
+                            return Err(Unknown(format!(
+                                "unknown: a policy variable in the condition on `{key}`"
+                            )))
+                        }
+                    });
+                }
+            }
+            ValueTest::Arn(values) => {
+                for v in values {
+                    match v {
+                        GlobValue::Static(p) => patterns.push(atoms_to_pattern(p.atoms(), true)),
+                        GlobValue::Dynamic(_) => {
+                            return Err(Unknown(format!(
+                                "unknown: a policy variable in the condition on `{key}`"
+                            )))
+                        }
+                    }
+                }
+                patterns.push(CharPattern::glob("arn:*:*:*:*:*"));
+            }
+            _ => {}
+        }
+    }
+    Ok(patterns)
+}
+
 /// Whether a live statement compares the time keys (then every instant class is tried).
 fn relevant_time(all: &[&Statement], probe: &Request, has_boundary: bool) -> bool {
     all.iter().any(|s| {
@@ -1128,10 +1324,97 @@ fn mentioned_accounts(all: &[&Statement], extra: Option<&str>) -> Vec<String> {
             }
         }
     }
+    // Accounts the conditions on account-valued keys name: a caller there has them.
+    for s in all {
+        for c in s
+            .conditions
+            .iter()
+            .filter(|c| ACCOUNT_KEYS.contains(&c.key_lower.as_str()))
+        {
+            for v in &c.values {
+                accounts.extend(account_ids_in(&v.text));
+            }
+        }
+    }
     accounts.extend(extra.map(str::to_string));
     accounts.push(fresh_account(&accounts));
     dedup(&mut accounts);
     accounts
+}
+
+/// Per restricting key ([`derived::RESTRICTING`]), the condition values that fix
+/// it: literals, patterns without wildcards, and ARN patterns with a literal
+/// account. A wildcard such as `vpce-*` or `arn:aws:iam::*:role/R` fixes nothing.
+fn fixing_patterns(all: &[&Statement]) -> Vec<(String, Vec<CharPattern>)> {
+    let mut out: Vec<(String, Vec<CharPattern>)> = Vec::new();
+    for s in all {
+        for c in s
+            .conditions
+            .iter()
+            .filter(|c| derived::RESTRICTING.contains(&c.key_lower.as_str()))
+        {
+            let fold = c.operator.base.string_match() == Some(veto_iam::operator::StringMatch::IgnoreCase);
+            let mut patterns = Vec::new();
+            for v in &c.values {
+                let t = v.text.as_str();
+                let wild = t.contains(['*', '?']);
+                let arn_account_fixed = t.starts_with("arn:")
+                    && t.split(':')
+                        .nth(4)
+                        .is_some_and(|a| account_ids_in(a).len() == 1 && a.len() == 12);
+                if !wild {
+                    patterns.push(CharPattern::literal(t, fold));
+                } else if arn_account_fixed {
+                    patterns.push(CharPattern::arn_like(t));
+                }
+            }
+            if patterns.is_empty() {
+                continue;
+            }
+            match out.iter_mut().find(|(k, _)| *k == c.key_lower) {
+                Some((_, p)) => p.extend(patterns),
+                None => out.push((c.key_lower.clone(), patterns)),
+            }
+        }
+    }
+    out
+}
+
+/// Keys whose values name accounts (or carry one in an ARN).
+const ACCOUNT_KEYS: &[&str] = &[
+    "aws:principalaccount",
+    "kms:calleraccount",
+    "aws:principalarn",
+    "aws:userid",
+    "aws:resourceaccount",
+];
+
+/// Every run of exactly 12 digits in `text`.
+fn account_ids_in(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == 12)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every account any literal of the policies names: principal entries,
+/// condition values and resources.
+fn named_accounts(all: &[&Statement]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for s in all {
+        for e in s.principal.iter().flat_map(|p| p.entries.iter()) {
+            out.extend(account_ids_in(&e.text));
+        }
+        for c in &s.conditions {
+            for v in &c.values {
+                out.extend(account_ids_in(&v.text));
+            }
+        }
+        for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
+            out.extend(account_ids_in(&p.text));
+        }
+    }
+    out
 }
 
 fn fresh_account(used: &[String]) -> String {
