@@ -194,6 +194,8 @@ struct Prover<'a> {
     /// Public access: per restricting key, the patterns that fix its value.
     fixing: Vec<(String, Vec<CharPattern>)>,
     restricted_to: BTreeSet<String>,
+    /// `aws` and every partition a resource pattern names literally.
+    partitions: Vec<String>,
 }
 
 /// Every statement the search must consider: the policies' and the property's own.
@@ -235,16 +237,17 @@ fn atoms_to_pattern(atoms: &[Atom], arn_fields: bool) -> CharPattern {
     CharPattern::from_syms(syms)
 }
 
-/// An ARN format as a pattern: the partition is `aws`; region, account and bucket
-/// names are one segment without `/` or `:`; other placeholders are any non-empty text.
-fn format_pattern(format: &str) -> CharPattern {
+/// An ARN format as a pattern: the partition is `partition`; region, account and
+/// bucket names are one segment without `/` or `:`; other placeholders are any
+/// non-empty text.
+fn format_pattern(format: &str, partition: &str) -> CharPattern {
     let mut syms = Vec::new();
     let mut rest = format;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("${") {
             if let Some(end) = after.find('}') {
                 match &after[..end] {
-                    "Partition" => syms.extend("aws".chars().map(Sym::Char)),
+                    "Partition" => syms.extend(partition.chars().map(Sym::Char)),
                     "Region" | "Account" | "BucketName" => syms.extend([Sym::SegmentChar, Sym::SegmentRun]),
                     _ => syms.extend([Sym::AnyChar, Sym::AnyRun]),
                 }
@@ -287,6 +290,7 @@ impl<'a> Prover<'a> {
             named: BTreeSet::new(),
             fixing: Vec::new(),
             restricted_to: BTreeSet::new(),
+            partitions: Vec::new(),
         }
     }
 
@@ -357,6 +361,20 @@ impl<'a> Prover<'a> {
         self.unreached_account = fresh_account(&mentioned);
         self.named = named_accounts(&all);
         self.fixing = fixing_patterns(&all);
+        self.partitions = vec!["aws".to_string()];
+        for s in &all {
+            for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
+                if let Some(partition) = p
+                    .text
+                    .split(':')
+                    .nth(1)
+                    .filter(|f| !f.is_empty() && !f.contains(['*', '?', '$']))
+                {
+                    self.partitions.push(partition.to_string());
+                }
+            }
+        }
+        dedup(&mut self.partitions);
         let has_boundary = !self.policies.boundary.is_empty();
 
         let keys = self.key_conditions(&all)?;
@@ -365,7 +383,7 @@ impl<'a> Prover<'a> {
         let resource_atoms = self.resource_atoms(&all);
         let action_groups = self.action_groups(&all, &resource_atoms)?;
         let mut domains: HashMap<String, Vec<Option<ContextValue>>> = HashMap::new();
-        let instants = self.instants(&keys);
+        let instants = self.instants(&keys)?;
 
         for group in &action_groups {
             let (service, action) = group.representative;
@@ -1026,7 +1044,8 @@ impl<'a> Prover<'a> {
                     _ => true,
                 })
                 .collect();
-            let domain = [format_pattern(format)];
+            // Resources of every partition a resource pattern names (and `aws`).
+            let domain: Vec<CharPattern> = self.partitions.iter().map(|p| format_pattern(format, p)).collect();
             let patterns: Vec<CharPattern> = relevant.iter().map(|&i| atoms[i].pattern.clone()).collect();
             let refs: Vec<&CharPattern> = patterns.iter().chain(domain.iter()).collect();
             let alphabet = automaton::alphabet(&refs, &[':', '/'], &['*', '?']);
@@ -1057,11 +1076,41 @@ impl<'a> Prover<'a> {
     }
 
     /// Instants for aws:CurrentTime / aws:EpochTime: around every date or epoch constant.
-    fn instants(&self, keys: &HashMap<String, Vec<&Condition>>) -> Vec<i128> {
+    fn instants(&self, keys: &HashMap<String, Vec<&Condition>>) -> Found<Vec<i128>> {
         let mut constants = Vec::new();
         for key in ["aws:currenttime", "aws:epochtime"] {
             for c in keys.get(key).into_iter().flatten() {
                 match &c.matcher.test {
+                    // String operators compare the instant's text: the instants where
+                    // a prefix starts and stops matching bound every class.
+                    ValueTest::String { .. } => {
+                        let like = c.operator.base.string_match() == Some(veto_iam::operator::StringMatch::Like);
+                        let fold = c.operator.base.string_match() == Some(veto_iam::operator::StringMatch::IgnoreCase);
+                        for v in &c.values {
+                            let text = if fold {
+                                v.text.to_ascii_uppercase()
+                            } else {
+                                v.text.clone()
+                            };
+                            let prefix = if like {
+                                text.trim_end_matches('*')
+                            } else {
+                                text.as_str()
+                            };
+                            if like && prefix.contains(['*', '?']) || text.contains("${") {
+                                return Err(Unknown(format!(
+                                    "unknown: the pattern `{}` on `{}` has a wildcard or variable before its end; the prover decides time patterns that are prefixes",
+                                    v.text, c.key
+                                )));
+                            }
+                            let seconds = if key == "aws:currenttime" {
+                                values::iso_prefix_bounds(prefix)
+                            } else {
+                                values::decimal_prefix_bounds(prefix)
+                            };
+                            constants.extend(seconds.into_iter().map(|s| s * 1_000_000_000));
+                        }
+                    }
                     ValueTest::Date { values, .. } => constants.extend(values.iter().copied()),
                     ValueTest::Numeric { values, .. } => constants.extend(
                         values
@@ -1073,7 +1122,7 @@ impl<'a> Prover<'a> {
                 }
             }
         }
-        values::instant_candidates(&constants)
+        Ok(values::instant_candidates(&constants))
     }
 
     /// A key's classes: absent (unless always present) and one value per class.

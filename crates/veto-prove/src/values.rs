@@ -85,6 +85,58 @@ pub fn instant_candidates(constants: &[i128]) -> Vec<i128> {
     out
 }
 
+/// The first instant (seconds) whose `YYYY-MM-DDThh:mm:ssZ` text starts with
+/// `prefix`, and the first after them: ISO text of years 0000–9999 sorts as time
+/// does, so the instants a prefix matches are one interval, found by bisection.
+pub fn iso_prefix_bounds(prefix: &str) -> Vec<i128> {
+    const FIRST: i128 = -62_167_219_200; // 0000-01-01T00:00:00Z
+    const LAST: i128 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    let cmp = |t: i128| {
+        let s = iso(t);
+        let n = prefix.len().min(s.len());
+        s.as_bytes()[..n]
+            .cmp(&prefix.as_bytes()[..n])
+            .then(if prefix.len() > s.len() {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Equal
+            })
+    };
+    // The first t in [FIRST, LAST + 1] with pred(t), for a monotone pred.
+    let first = |pred: &dyn Fn(i128) -> bool| {
+        let (mut lo, mut hi) = (FIRST, LAST + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(mid) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
+    };
+    let start = first(&|t| cmp(t) != std::cmp::Ordering::Less);
+    let end = first(&|t| cmp(t) == std::cmp::Ordering::Greater);
+    vec![start, end]
+}
+
+/// The bounds of the numbers whose decimal text starts with `prefix`: for each
+/// length, `p·10^k` and `(p+1)·10^k` (up to 13 digits, past year 9999 in seconds).
+pub fn decimal_prefix_bounds(prefix: &str) -> Vec<i128> {
+    let Ok(p) = prefix.parse::<i128>() else {
+        return Vec::new();
+    };
+    if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for k in 0..=13usize.saturating_sub(prefix.len()) as u32 {
+        let unit = 10i128.pow(k);
+        out.extend([p * unit, (p + 1) * unit]);
+    }
+    out
+}
+
 /// `YYYY-MM-DDThh:mm:ssZ` for epoch seconds.
 pub fn iso(seconds: i128) -> String {
     let days = seconds.div_euclid(86_400) as i64;
@@ -160,6 +212,16 @@ mod tests {
         assert_eq!(numeric_candidates(&["1.2"]), vec!["0.2", "1.2", "1.21", "2.2"]);
         let c = numeric_candidates(&["1", "2"]);
         assert!(c.contains(&"1.1".to_string()) && c.contains(&"2".to_string()) && c.contains(&"3".to_string()));
+    }
+
+    #[test]
+    fn time_prefixes_bound_intervals() {
+        assert_eq!(iso_prefix_bounds("2030-"), vec![1_893_456_000, 1_924_992_000]);
+        assert_eq!(
+            iso_prefix_bounds("2030-01-01T00:00:00Z"),
+            vec![1_893_456_000, 1_893_456_001]
+        );
+        assert!(decimal_prefix_bounds("1893456000").contains(&1_893_456_000));
     }
 
     #[test]
