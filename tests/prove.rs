@@ -25,8 +25,23 @@ fn possible(request: &Request) -> Result<(), Failed> {
 fn run(line: &str) -> Result<(), Failed> {
     let value: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
     let expected = value["expected"].as_str().ok_or("no `expected`")?;
-    let case = property::parse_line(line).map_err(|e| format!("case does not load: {}", e.message))?;
+    // `"expected": "error"`: an empty request set is refused with `error_contains`.
+    let refused = |message: &str| match value["error_contains"].as_str() {
+        Some(want) if !message.contains(want) => Err(Failed::from(format!("error `{message}` lacks `{want}`"))),
+        _ => Ok(()),
+    };
+    let case = match (property::parse_line(line), expected) {
+        (Err(e), "error") => return refused(&e.message),
+        (Err(e), _) => return Err(format!("case does not load: {}", e.message).into()),
+        (Ok(case), _) => case,
+    };
     let answer = prove(&case.policies, &case.property, &Limits::default());
+    if expected == "error" {
+        return match answer.verdict {
+            Verdict::Empty => refused(&answer.reason),
+            v => Err(format!("expected an empty-set error, got {}", v.as_str()).into()),
+        };
+    }
     if answer.verdict.as_str() != expected {
         return Err(format!(
             "expected {expected}, got {} ({})\nrequest: {:?}",
@@ -88,7 +103,9 @@ fn run_public(line: &str) -> Result<(), Failed> {
     let got = match answer.verdict {
         Verdict::Holds => "public",
         Verdict::Fails => "not public",
-        Verdict::Unknown => return Err(format!("unknown: {}", answer.reason).into()),
+        Verdict::Unknown | Verdict::Empty => {
+            return Err(format!("{}: {}", answer.verdict.as_str(), answer.reason).into())
+        }
     };
     if value["expected"] != got {
         return Err(format!(

@@ -11,7 +11,7 @@
 //! | `aws:PrincipalAccount`, `kms:CallerAccount` | absent | its account | absent |
 //! | `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths` | absent | free: an org a policy names, another org, or none (absent) | absent |
 //! | `aws:PrincipalTag/*` | absent | free (absent for root) | absent |
-//! | `aws:PrincipalType` | absent | `Account`, `User`, `AssumedRole`, `FederatedUser` | absent |
+//! | `aws:PrincipalType` | `Anonymous` | `Account`, `User`, `AssumedRole`, `FederatedUser` | absent |
 //! | `aws:userid` | absent | root: the account; others: free, present | absent |
 //! | `aws:username` | absent | IAM users: the user's name; others absent | absent |
 //! | `aws:PrincipalIsAWSService` | absent | `false` | `true` |
@@ -98,7 +98,9 @@ pub fn derivation(key_lower: &str, caller: &Caller, resource_account: Option<&st
             Caller::User { .. } => single("User"),
             Caller::Role { .. } | Caller::RoleSession { .. } => single("AssumedRole"),
             Caller::FederatedUser { .. } => single("FederatedUser"),
-            Caller::Anonymous | Caller::Service(_) => ABSENT,
+            // The one key AWS documents for unsigned requests.
+            Caller::Anonymous => single("Anonymous"),
+            Caller::Service(_) => ABSENT,
         },
         "aws:userid" => match caller {
             Caller::Root { account, .. } => single(account.clone()),

@@ -54,6 +54,9 @@ pub enum Verdict {
     Holds,
     Fails,
     Unknown,
+    /// The property's request set holds no request AWS could send: a vacuous
+    /// `holds` would say nothing, so this is an input error.
+    Empty,
 }
 
 impl Verdict {
@@ -62,6 +65,7 @@ impl Verdict {
             Verdict::Holds => "holds",
             Verdict::Fails => "fails",
             Verdict::Unknown => "unknown",
+            Verdict::Empty => "empty",
         }
     }
 }
@@ -194,6 +198,8 @@ struct Prover<'a> {
     /// Public access: per restricting key, the patterns that fix its value.
     fixing: Vec<(String, Vec<CharPattern>)>,
     restricted_to: BTreeSet<String>,
+    /// Candidate requests found inside the property's set.
+    members: usize,
     /// `aws` and every partition a resource pattern names literally.
     partitions: Vec<String>,
 }
@@ -291,6 +297,7 @@ impl<'a> Prover<'a> {
             fixing: Vec::new(),
             restricted_to: BTreeSet::new(),
             partitions: Vec::new(),
+            members: 0,
         }
     }
 
@@ -478,6 +485,17 @@ impl<'a> Prover<'a> {
                 restricted_to: Vec::new(),
             });
         }
+        if self.members == 0 {
+            return Ok(Answer {
+                verdict: Verdict::Empty,
+                request: None,
+                decision: None,
+                reason: "the property's request set is empty: no request AWS could send fits its Principal, Action, Resource and Condition together".into(),
+                evaluated: 0,
+                witnesses: Vec::new(),
+                restricted_to: Vec::new(),
+            });
+        }
         Ok(match self.property.quantifier {
             Quantifier::Every => Answer {
                 verdict: Verdict::Holds,
@@ -538,6 +556,7 @@ impl<'a> Prover<'a> {
                 ) {
                     continue;
                 }
+                self.members += 1;
                 let decision = self.policies.evaluate(&request);
                 match self.goal {
                     Goal::Property => {}
