@@ -304,6 +304,9 @@ proptest! {
                     prop_assert!(!property.decisions.contains(&set.evaluate(r)), "fails, but {r:?} gets {}", set.evaluate(r));
                 }
             }
+            (_, Verdict::Empty) => {
+                prop_assert!(sample_requests(seed).iter().all(|r| !in_set(r)), "empty, but a sampled request is in the set");
+            }
             (_, Verdict::Unknown) => prop_assert!(false, "unknown: {}", answer.reason),
         }
     }
