@@ -305,6 +305,22 @@ pub fn classes(
         .collect())
 }
 
+/// The characters whose first lower-case character is `l`, `l` among them.
+fn same_fold(l: char) -> &'static [char] {
+    static TABLE: std::sync::OnceLock<HashMap<char, Vec<char>>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: HashMap<char, Vec<char>> = HashMap::new();
+        for c in (0..=0x1_FFFFu32).filter_map(char::from_u32) {
+            let l = lower(c);
+            if l != c {
+                t.entry(l).or_insert_with(|| vec![l]).push(c);
+            }
+        }
+        t
+    });
+    table.get(&l).map_or(&[], Vec::as_slice)
+}
+
 /// The characters the patterns name, plus `filler` (a character they do not name,
 /// standing for all others) and both cases of letters that case-folding patterns use.
 pub fn alphabet(patterns: &[&CharPattern], extra: &[char], forbidden: &[char]) -> Vec<char> {
@@ -321,6 +337,10 @@ pub fn alphabet(patterns: &[&CharPattern], extra: &[char], forbidden: &[char]) -
                 for u in c.to_uppercase().chain(c.to_lowercase()) {
                     push(u);
                 }
+                // Every character that folds to the same one (ẞ and ß, K and the Kelvin sign).
+                for &u in same_fold(lower(c)) {
+                    push(u);
+                }
             }
         }
     }
@@ -328,9 +348,13 @@ pub fn alphabet(patterns: &[&CharPattern], extra: &[char], forbidden: &[char]) -
         push(c);
     }
     // A filler character that no pattern names: it stands for every other character.
-    if let Some(filler) = "xqzkvw0123456789_-"
-        .chars()
-        .find(|c| !chars.contains(c) && !forbidden.contains(c))
+    // The candidates run on through the letters and then beyond ASCII, so no set of
+    // literals can use them all up.
+    let preferred = "xqzkvw0123456789_-".chars().chain('a'..='z').chain('A'..='Z');
+    let beyond = (0x100u32..).filter_map(char::from_u32);
+    if let Some(filler) = preferred
+        .chain(beyond)
+        .find(|c| !chars.contains(c) && !forbidden.contains(c) && !c.is_whitespace())
     {
         chars.push(filler);
     }
@@ -366,6 +390,14 @@ mod tests {
                 assert_eq!(p.matches(w), expected, "{w:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_filler_is_left_whatever_the_literals() {
+        let named: String = "xqzkvw0123456789_-".chars().chain('a'..='z').chain('A'..='Z').collect();
+        let p = CharPattern::literal(&named, false);
+        let a = alphabet(&[&p], &[], &[]);
+        assert!(a.iter().any(|c| !named.contains(*c)));
     }
 
     #[test]

@@ -212,6 +212,9 @@ fn statements(set: &PolicySet) -> Vec<&Statement> {
 }
 
 fn atoms_to_pattern(atoms: &[Atom], arn_fields: bool) -> CharPattern {
+    // `ArnLike` bounds wildcards by fields only up to the pattern's own last colon
+    // (at most five): a pattern with fewer fields lets its last field take the rest.
+    let fields = atoms.iter().filter(|a| **a == Atom::Byte(b':')).count().min(5);
     let mut syms = Vec::new();
     let mut bytes = Vec::new();
     let mut colons = 0;
@@ -229,7 +232,7 @@ fn atoms_to_pattern(atoms: &[Atom], arn_fields: bool) -> CharPattern {
             Atom::Byte(b) => bytes.push(*b),
             Atom::AnyRun | Atom::AnyChar => {
                 flush(&mut bytes, &mut syms, &mut colons);
-                let in_field = arn_fields && colons < 5;
+                let in_field = arn_fields && colons < fields;
                 syms.push(match (a, in_field) {
                     (Atom::AnyRun, true) => Sym::FieldRun,
                     (Atom::AnyRun, false) => Sym::AnyRun,
@@ -1067,7 +1070,9 @@ impl<'a> Prover<'a> {
             let domain: Vec<CharPattern> = self.partitions.iter().map(|p| format_pattern(format, p)).collect();
             let patterns: Vec<CharPattern> = relevant.iter().map(|&i| atoms[i].pattern.clone()).collect();
             let refs: Vec<&CharPattern> = patterns.iter().chain(domain.iter()).collect();
-            let alphabet = automaton::alphabet(&refs, &[':', '/'], &['*', '?']);
+            // A literal `*` or `?` (`${*}`, `${?}`) is a character like any other: an
+            // object may be named `what?`. Wildcards never reach the alphabet.
+            let alphabet = automaton::alphabet(&refs, &[':', '/'], &[]);
             let deadline = self.started + self.limits.time_budget;
             let classes = automaton::classes(
                 &patterns,
@@ -1150,10 +1155,19 @@ impl<'a> Prover<'a> {
             value: KeyType::String,
             multi_valued: false,
         });
+        // String and ARN operators share the string theory: their patterns are
+        // walked together (an ARN pattern bounds wildcards by field).
         let families: BTreeSet<u8> = conditions
             .iter()
             .map(|c| c.operator.base.family())
             .filter(|f| *f != OperatorFamily::Null)
+            .map(|f| {
+                if f == OperatorFamily::Arn {
+                    OperatorFamily::String
+                } else {
+                    f
+                }
+            })
             .map(|f| f as u8)
             .collect();
         if families.len() > 1 {
@@ -1216,7 +1230,10 @@ impl<'a> Prover<'a> {
         if shape.value == KeyType::Bool {
             return Ok(vec!["true".into(), "false".into()]);
         }
-        let loose = |t: KeyType| shape.value != t;
+        // A value the caller writes (a service key such as s3:max-keys) may be
+        // ill-typed whatever its type; AWS's own aws: keys are well-typed unless a
+        // policy compares them as another type.
+        let loose = |t: KeyType| shape.value != t || !key.starts_with("aws:");
         Ok(match family {
             OperatorFamily::String | OperatorFamily::Arn => {
                 let patterns = string_patterns(key, conditions)?;
@@ -1372,8 +1389,13 @@ fn literal_service(text: &str) -> Option<String> {
     if text == "*" {
         return None;
     }
-    let field = text.split(':').nth(2)?;
-    (!field.is_empty() && !field.contains(['*', '?', '$'])).then(|| field.to_string())
+    // A resource pattern is one glob over the whole ARN: a wildcard before the
+    // service field (`arn:*:s3:::*`) can run across colons into any service.
+    let mut fields = text.split(':');
+    let before: Vec<&str> = fields.by_ref().take(2).collect();
+    let field = fields.next()?;
+    let literal = |f: &str| !f.is_empty() && !f.contains(['*', '?', '$']);
+    (before.iter().all(|f| !f.contains(['*', '?', '$'])) && literal(field)).then(|| field.to_string())
 }
 
 /// Every account the principal entries name, `extra`, and one fresh account.
