@@ -116,6 +116,17 @@ const ALWAYS_PRESENT: [&str; 3] = ["aws:securetransport", "aws:currenttime", "aw
 
 struct Unknown(String);
 
+/// The option that stands for the instant (both time keys, which agree).
+const TIME: &str = "@time";
+
+/// A statement and what its match contributes to the decision.
+struct Tagged<'s> {
+    statement: &'s Statement,
+    set: u8,
+    policy: Option<veto_iam::PolicyRef>,
+    has_boundary: bool,
+}
+
 type Found<T> = Result<T, Unknown>;
 
 /// Proves `property` of `policies` against the embedded catalog.
@@ -200,6 +211,8 @@ struct Prover<'a> {
     restricted_to: BTreeSet<String>,
     /// Candidate requests found inside the property's set.
     members: usize,
+    /// Interned contributions of matching statements (see `search`).
+    features: HashMap<String, u32>,
     /// `aws` and every partition a resource pattern names literally.
     partitions: Vec<String>,
 }
@@ -301,6 +314,7 @@ impl<'a> Prover<'a> {
             restricted_to: BTreeSet::new(),
             partitions: Vec::new(),
             members: 0,
+            features: HashMap::new(),
         }
     }
 
@@ -325,6 +339,37 @@ impl<'a> Prover<'a> {
                 restricted_to,
             },
         }
+    }
+
+    /// Every statement whose match can change the answer, with what its match
+    /// contributes: the set it belongs to (0 the policies, 1 the old set of a diff,
+    /// 2 the property) and its policy.
+    fn tagged(&self) -> Vec<Tagged<'a>> {
+        let mut out = Vec::new();
+        let mut add = |set: &'a PolicySet, tag: u8| {
+            let has_boundary = !set.boundary.is_empty();
+            for (policy, p) in set.iter() {
+                for statement in &p.statements {
+                    out.push(Tagged {
+                        statement,
+                        set: tag,
+                        policy: Some(policy),
+                        has_boundary,
+                    });
+                }
+            }
+        };
+        add(self.policies, 0);
+        if let Goal::NewAccess { old } = self.goal {
+            add(old, 1);
+        }
+        out.push(Tagged {
+            statement: &self.property.request,
+            set: 2,
+            policy: None,
+            has_boundary: false,
+        });
+        out
     }
 
     /// Every statement the classes are cut by: the policies', the other set's
@@ -387,6 +432,7 @@ impl<'a> Prover<'a> {
         dedup(&mut self.partitions);
         let has_boundary = !self.policies.boundary.is_empty();
 
+        let tagged = self.tagged();
         let keys = self.key_conditions(&all)?;
         let principals = self.principals(&all, &keys)?;
         let accounts = self.accounts(&all);
@@ -451,13 +497,20 @@ impl<'a> Prover<'a> {
                             }
                             options.push((key.clone(), values));
                         }
-                        let times: Vec<i128> = if relevant_time(&all, &probe, has_boundary) {
-                            instants.clone()
+                        if relevant_time(&all, &probe, has_boundary) {
+                            let times = instants
+                                .iter()
+                                .map(|t| Some(ContextValue::Single(t.to_string())))
+                                .collect();
+                            options.push((TIME.to_string(), times));
                         } else {
-                            vec![instants[0]]
-                        };
+                            options.push((
+                                TIME.to_string(),
+                                vec![Some(ContextValue::Single(instants[0].to_string()))],
+                            ));
+                        }
                         if let Some(answer) =
-                            self.search(&probe, principal, &action_name, resource, account, &options, &times)?
+                            self.search(&tagged, principal, &action_name, resource, account, &options)?
                         {
                             return Ok(answer);
                         }
@@ -521,114 +574,283 @@ impl<'a> Prover<'a> {
         })
     }
 
-    /// Walks every combination of the relevant keys' classes.
+    /// Searches the key classes of one (principal, action, resource, account).
+    ///
+    /// Keys that no live statement ties together are independent: they fall into
+    /// components (a union-find over the keys of each statement), each component's
+    /// combinations are walked on their own, and only the distinct *contributions*
+    /// of a component matter: which policies' Allow or Deny statements match (with
+    /// the strength that names the caller), whether the property's own statement
+    /// matches, and (for public access) which fixing values are hit. The decision
+    /// depends on the statements only through these, so the product over
+    /// components collapses into the set of reachable unions, which stays small
+    /// (bounded by the subsets of a few contributions), and one request per union
+    /// is evaluated by the evaluator itself.
     #[allow(clippy::too_many_arguments)]
     fn search(
         &mut self,
-        _probe: &Request,
+        tagged: &[Tagged],
         principal: &str,
         action: &str,
         resource: &str,
         account: &str,
         options: &[(String, Vec<Option<ContextValue>>)],
-        times: &[i128],
     ) -> Found<Option<Answer>> {
-        let mut choice = vec![0usize; options.len()];
-        loop {
-            for &t in times {
+        let build = |this: &Self, choice: &[usize]| -> Found<Request> {
+            let mut context = Context::new();
+            if !options.iter().any(|(k, _)| k == "aws:securetransport") {
+                context = context.with("aws:SecureTransport", ContextValue::Single("true".into()));
+            }
+            for ((key, values), &i) in options.iter().zip(choice) {
+                match (&values[i], key.as_str()) {
+                    (Some(ContextValue::Single(t)), TIME) => {
+                        let t: i128 = t.parse().unwrap_or(0);
+                        context = context
+                            .with("aws:CurrentTime", ContextValue::Single(values::iso(t)))
+                            .with("aws:EpochTime", ContextValue::Single(t.to_string()));
+                    }
+                    (Some(v), _) => context = context.with(this.key_spelling(key), v.clone()),
+                    (None, _) => {}
+                }
+            }
+            Request::new(principal, action, resource, Some(account), context)
+                .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))
+        };
+        let base_choice = vec![0usize; options.len()];
+        let base = build(self, &base_choice)?;
+        // Live statements and the option keys each one reads.
+        let index_of: HashMap<&str, usize> = options.iter().enumerate().map(|(i, (k, _))| (k.as_str(), i)).collect();
+        let mut live: Vec<(&Tagged, Vec<usize>)> = Vec::new();
+        for t in tagged {
+            if matches!(
+                t.statement.evaluate(&base, t.has_boundary),
+                StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
+            ) {
+                continue;
+            }
+            let mut reads: Vec<usize> = t
+                .statement
+                .conditions
+                .iter()
+                .filter_map(|c| {
+                    let key = if ALWAYS_PRESENT[1..].contains(&c.key_lower.as_str()) {
+                        TIME
+                    } else {
+                        c.key_lower.as_str()
+                    };
+                    index_of.get(key).copied()
+                })
+                .collect();
+            reads.sort_unstable();
+            reads.dedup();
+            live.push((t, reads));
+        }
+        // Union-find over option indices.
+        let mut parent: Vec<usize> = (0..options.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for (_, reads) in &live {
+            for w in reads.windows(2) {
+                let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
+                parent[a] = b;
+            }
+        }
+        let mut components: Vec<(Vec<usize>, Vec<usize>)> = Vec::new(); // (keys, live statements)
+        let mut component_of: HashMap<usize, usize> = HashMap::new();
+        for i in 0..options.len() {
+            let r = root(&mut parent, i);
+            let c = *component_of.entry(r).or_insert_with(|| {
+                components.push((Vec::new(), Vec::new()));
+                components.len() - 1
+            });
+            components[c].0.push(i);
+        }
+        let mut constant: Vec<usize> = Vec::new();
+        for (n, (_, reads)) in live.iter().enumerate() {
+            match reads.first() {
+                Some(&k) => {
+                    let r = root(&mut parent, k);
+                    components[component_of[&r]].1.push(n);
+                }
+                None => constant.push(n),
+            }
+        }
+        let public = matches!(self.goal, Goal::Public);
+        // What one request contributes through `statements` and the keys `keys`.
+        let contributions = |this: &mut Self, request: &Request, statements: &[usize], keys: &[usize]| {
+            let mut out: Vec<u32> = Vec::new();
+            for &n in statements {
+                let (t, _) = &live[n];
+                if let StatementOutcome::Matched(strength) = t.statement.evaluate(request, t.has_boundary) {
+                    let name = format!("{}|{:?}|{:?}|{:?}", t.set, t.policy, t.statement.effect, strength);
+                    out.push(this.feature(name));
+                }
+            }
+            if public {
+                for &k in keys {
+                    let key = options[k].0.as_str();
+                    if let Some((_, patterns)) = this.fixing.iter().find(|(f, _)| f == key) {
+                        let value = match request.context().get_lower(key) {
+                            Some(ContextValue::Single(v)) => vec![v.clone()],
+                            Some(ContextValue::Multi(v)) => v.clone(),
+                            None => vec![],
+                        };
+                        let hits: Vec<usize> = (0..patterns.len())
+                            .filter(|&j| value.iter().any(|v| patterns[j].matches(v)))
+                            .collect();
+                        for j in hits {
+                            out.push(this.feature(format!("fix|{key}|{j}")));
+                        }
+                    }
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
+        // Reachable unions of contributions, each with one full choice.
+        let start = contributions(self, &base, &constant, &[]);
+        let mut reachable: Vec<(Vec<u32>, Vec<usize>)> = vec![(start, base_choice.clone())];
+        for (keys, statements) in &components {
+            // The component's own distinct contributions.
+            let mut mine: Vec<(Vec<u32>, Vec<usize>)> = Vec::new();
+            let mut seen: HashMap<Vec<u32>, ()> = HashMap::new();
+            let mut local = vec![0usize; keys.len()];
+            loop {
                 self.evaluated += 1;
                 if self.evaluated % 4096 == 0 {
                     self.check_budget()?;
                 }
-                let mut context = Context::new()
-                    .with("aws:CurrentTime", ContextValue::Single(values::iso(t)))
-                    .with("aws:EpochTime", ContextValue::Single(t.to_string()));
-                if !options.iter().any(|(k, _)| k == "aws:securetransport") {
-                    context = context.with("aws:SecureTransport", ContextValue::Single("true".into()));
+                let mut choice = base_choice.clone();
+                for (&k, &v) in keys.iter().zip(&local) {
+                    choice[k] = v;
                 }
-                for ((key, values), &i) in options.iter().zip(&choice) {
-                    if let Some(v) = &values[i] {
-                        context = context.with(self.key_spelling(key), v.clone());
+                let request = build(self, &choice)?;
+                let got = contributions(self, &request, statements, keys);
+                if seen.insert(got.clone(), ()).is_none() {
+                    mine.push((got, local.clone()));
+                }
+                let mut i = 0;
+                loop {
+                    if i == keys.len() {
+                        break;
                     }
-                }
-                let request = Request::new(principal, action, resource, Some(account), context)
-                    .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))?;
-                if !matches!(
-                    self.property.request.evaluate(&request, false),
-                    StatementOutcome::Matched(_)
-                ) {
-                    continue;
-                }
-                self.members += 1;
-                let decision = self.policies.evaluate(&request);
-                match self.goal {
-                    Goal::Property => {}
-                    Goal::NewAccess { old } => {
-                        if decision == Decision::Allow && old.evaluate(&request) != Decision::Allow {
-                            self.witnesses.push(request);
-                            // One witness per principal, action class and resource class.
-                            return Ok(self.enough());
-                        }
-                        continue;
+                    local[i] += 1;
+                    if local[i] < options[keys[i]].1.len() {
+                        break;
                     }
-                    Goal::Public => {
-                        if decision != Decision::Allow {
-                            continue;
-                        }
-                        // Anonymous callers and service principals stand for anyone; an
-                        // IAM principal of an account no literal names, for every account.
-                        let outsider = match request.caller().account() {
-                            None => true,
-                            Some(a) => !self.named.contains(a),
-                        };
-                        let fixed = self.fixed_values(&request);
-                        if outsider && fixed.is_empty() {
-                            self.witnesses.push(request);
-                            return Ok(self.enough());
-                        }
-                        if self.restricted_to.len() < MAX_WITNESSES {
-                            let who = match (fixed.is_empty(), request.caller().account()) {
-                                (false, _) => fixed.join(" and "),
-                                (true, Some(a)) => format!("callers of account {a}"),
-                                (true, None) => request.caller().to_text(),
-                            };
-                            self.restricted_to.insert(who);
-                        }
-                        continue;
-                    }
+                    local[i] = 0;
+                    i += 1;
                 }
-                let accepted = self.property.decisions.contains(&decision);
-                let found = match self.property.quantifier {
-                    Quantifier::Every if !accepted => Some((Verdict::Fails, "this request gets")),
-                    Quantifier::Some if accepted => Some((Verdict::Holds, "this request gets")),
-                    _ => None,
-                };
-                if let Some((verdict, why)) = found {
-                    return Ok(Some(Answer {
-                        verdict,
-                        reason: format!("{why} {decision}"),
-                        request: Some(request),
-                        decision: Some(decision),
-                        evaluated: 0,
-                        witnesses: Vec::new(),
-                        restricted_to: Vec::new(),
-                    }));
-                }
-            }
-            // Next combination (odometer order).
-            let mut i = 0;
-            loop {
-                if i == options.len() {
-                    return Ok(None);
-                }
-                choice[i] += 1;
-                if choice[i] < options[i].1.len() {
+                if i == keys.len() {
                     break;
                 }
-                choice[i] = 0;
-                i += 1;
+            }
+            let mut next: Vec<(Vec<u32>, Vec<usize>)> = Vec::new();
+            let mut index: HashMap<Vec<u32>, ()> = HashMap::new();
+            for (have, choice) in &reachable {
+                for (add, local) in &mine {
+                    let mut union = have.clone();
+                    union.extend(add.iter().copied());
+                    union.sort_unstable();
+                    union.dedup();
+                    if index.insert(union.clone(), ()).is_none() {
+                        let mut c = choice.clone();
+                        for (&k, &v) in keys.iter().zip(local) {
+                            c[k] = v;
+                        }
+                        next.push((union, c));
+                    }
+                }
+            }
+            reachable = next;
+            self.check_budget()?;
+        }
+        for (_, choice) in reachable {
+            self.evaluated += 1;
+            let request = build(self, &choice)?;
+            if let Some(answer) = self.consider(request)? {
+                return Ok(Some(answer));
             }
         }
+        Ok(None)
+    }
+
+    /// The interned id of a contribution.
+    fn feature(&mut self, name: String) -> u32 {
+        let next = self.features.len() as u32;
+        *self.features.entry(name).or_insert(next)
+    }
+
+    /// Checks one request against the goal: `Some` ends the search.
+    fn consider(&mut self, request: Request) -> Found<Option<Answer>> {
+        if !matches!(
+            self.property.request.evaluate(&request, false),
+            StatementOutcome::Matched(_)
+        ) {
+            return Ok(None);
+        }
+        self.members += 1;
+        let decision = self.policies.evaluate(&request);
+        match self.goal {
+            Goal::Property => {}
+            Goal::NewAccess { old } => {
+                if decision == Decision::Allow && old.evaluate(&request) != Decision::Allow {
+                    self.witnesses.push(request);
+                    // One witness per principal, action class and resource class.
+                    return Ok(self.enough());
+                }
+                return Ok(None);
+            }
+            Goal::Public => {
+                if decision != Decision::Allow {
+                    return Ok(None);
+                }
+                // Anonymous callers and service principals stand for anyone; an
+                // IAM principal of an account no literal names, for every account.
+                let outsider = match request.caller().account() {
+                    None => true,
+                    Some(a) => !self.named.contains(a),
+                };
+                let fixed = self.fixed_values(&request);
+                if outsider && fixed.is_empty() {
+                    self.witnesses.push(request);
+                    return Ok(self.enough());
+                }
+                if self.restricted_to.len() < MAX_WITNESSES {
+                    let who = match (fixed.is_empty(), request.caller().account()) {
+                        (false, _) => fixed.join(" and "),
+                        (true, Some(a)) => format!("callers of account {a}"),
+                        (true, None) => request.caller().to_text(),
+                    };
+                    self.restricted_to.insert(who);
+                }
+                return Ok(None);
+            }
+        }
+        let accepted = self.property.decisions.contains(&decision);
+        let found = match self.property.quantifier {
+            Quantifier::Every if !accepted => Some((Verdict::Fails, "this request gets")),
+            Quantifier::Some if accepted => Some((Verdict::Holds, "this request gets")),
+            _ => None,
+        };
+        if let Some((verdict, why)) = found {
+            return Ok(Some(Answer {
+                verdict,
+                reason: format!("{why} {decision}"),
+                request: Some(request),
+                decision: Some(decision),
+                evaluated: 0,
+                witnesses: Vec::new(),
+                restricted_to: Vec::new(),
+            }));
+        }
+        Ok(None)
     }
 
     /// The restricting keys of `request` whose value a policy fixes, as `key=value`.
