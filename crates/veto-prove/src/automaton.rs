@@ -211,7 +211,11 @@ fn close(all: &[&CharPattern], state: &mut ProductState) {
     let mut i = 0;
     while i < state.len() {
         let (p, pos) = state[i];
-        let syms = &all[p as usize].syms;
+        let Some(pattern) = all.get(p as usize) else {
+            i += 1;
+            continue;
+        };
+        let syms = &pattern.syms;
         if (pos as usize) < syms.len() && syms[pos as usize].is_run() {
             state.push((p, pos + 1));
         }
@@ -224,7 +228,10 @@ fn close(all: &[&CharPattern], state: &mut ProductState) {
 fn step(all: &[&CharPattern], state: &ProductState, c: char) -> ProductState {
     let mut next = Vec::with_capacity(state.len());
     for &(p, pos) in state {
-        let pattern = all[p as usize];
+        // Markers of settled groups are carried by the caller.
+        let Some(&pattern) = all.get(p as usize) else {
+            continue;
+        };
         let Some(&sym) = pattern.syms.get(pos as usize) else {
             continue;
         };
@@ -240,8 +247,15 @@ fn step(all: &[&CharPattern], state: &ProductState, c: char) -> ProductState {
 /// Walks the product of `patterns`, keeping strings that `domain` accepts (any of
 /// its patterns; all strings when it is empty). `alphabet` must hold every
 /// character that matters plus one that no pattern names.
+///
+/// `groups[i]` is the group of pattern `i` (a condition's values: what matters is
+/// whether *any* of them matches); the verdicts are per group. A pattern that
+/// reaches a tail of `*` accepts every continuation, so its group is settled for
+/// good: the walk records that and drops the whole group's positions, which keeps
+/// many "contains" patterns of one condition from multiplying the states.
 pub fn classes(
     patterns: &[CharPattern],
+    groups: &[usize],
     domain: &[CharPattern],
     alphabet: &[char],
     max_states: usize,
@@ -249,9 +263,47 @@ pub fn classes(
 ) -> Result<Classes, TooLarge> {
     let all: Vec<&CharPattern> = patterns.iter().chain(domain.iter()).collect();
     let first_domain = patterns.len() as u32;
+    let group_count = groups.iter().map(|g| g + 1).max().unwrap_or(0);
+    // A settled group g is the marker entry (all.len() + g, 0).
+    let marker = |g: usize| (all.len() + g) as u32;
+    let settle = |state: &mut ProductState| {
+        let mut settled: Vec<usize> = Vec::new();
+        for &(p, pos) in state.iter() {
+            if p < first_domain {
+                let syms = &all[p as usize].syms;
+                let absorbing = (pos as usize) < syms.len() && syms[pos as usize..].iter().all(|s| *s == Sym::AnyRun);
+                if absorbing {
+                    settled.push(groups[p as usize]);
+                }
+            }
+        }
+        if settled.is_empty() {
+            return;
+        }
+        state.retain(|&(p, _)| p >= first_domain || !settled.contains(&groups[p as usize]));
+        for g in settled {
+            state.push((marker(g), 0));
+        }
+        state.sort_unstable();
+        state.dedup();
+    };
     let accepting = |state: &ProductState, p: u32| state.binary_search(&(p, all[p as usize].syms.len() as u32)).is_ok();
+    let verdicts = |state: &ProductState| -> Vec<bool> {
+        let mut v = vec![false; group_count];
+        for &(p, pos) in state {
+            if p < first_domain {
+                if pos as usize == all[p as usize].syms.len() {
+                    v[groups[p as usize]] = true;
+                }
+            } else if p as usize >= all.len() {
+                v[p as usize - all.len()] = true;
+            }
+        }
+        v
+    };
     let mut start: ProductState = (0..all.len() as u32).map(|p| (p, 0)).collect();
     close(&all, &mut start);
+    settle(&mut start);
     let mut seen: FastMap<ProductState, usize> = FastMap::default();
     let mut states: Vec<(ProductState, Option<(usize, char)>)> = Vec::new();
     seen.insert(start.clone(), 0);
@@ -266,16 +318,21 @@ pub fn classes(
         let current = states[cursor].0.clone();
         let in_domain = domain.is_empty() || (first_domain..all.len() as u32).any(|p| accepting(&current, p));
         if in_domain {
-            let verdicts: Vec<bool> = (0..first_domain).map(|p| accepting(&current, p)).collect();
-            if !found.contains_key(&verdicts) {
-                found.insert(verdicts.clone(), cursor);
-                order.push(verdicts);
+            let v = verdicts(&current);
+            if !found.contains_key(&v) {
+                found.insert(v.clone(), cursor);
+                order.push(v);
             }
         }
         for &c in alphabet {
-            let next = step(&all, &current, c);
+            let mut next = step(&all, &current, c);
+            // Settled groups stay settled.
+            next.extend(current.iter().copied().filter(|&(p, _)| p as usize >= all.len()));
+            next.sort_unstable();
+            next.dedup();
+            settle(&mut next);
             // A string no domain pattern can still accept is of no use.
-            if !domain.is_empty() && !next.iter().any(|&(p, _)| p >= first_domain) {
+            if !domain.is_empty() && !next.iter().any(|&(p, _)| p >= first_domain && (p as usize) < all.len()) {
                 continue;
             }
             if !seen.contains_key(&next) {
@@ -303,6 +360,11 @@ pub fn classes(
             (v, witness(at))
         })
         .collect())
+}
+
+/// Each pattern its own group.
+pub fn singletons(n: usize) -> Vec<usize> {
+    (0..n).collect()
 }
 
 /// The characters whose first lower-case character is `l`, `l` among them.
@@ -377,7 +439,15 @@ mod tests {
             CharPattern::literal("ab", false),
         ];
         let refs: Vec<&CharPattern> = patterns.iter().collect();
-        let found = classes(&patterns, &[], &alphabet(&refs, &[], &[]), 10_000, far()).unwrap();
+        let found = classes(
+            &patterns,
+            &singletons(3),
+            &[],
+            &alphabet(&refs, &[], &[]),
+            10_000,
+            far(),
+        )
+        .unwrap();
         let combos: Vec<&Vec<bool>> = found.iter().map(|(v, _)| v).collect();
         assert!(combos.contains(&&vec![true, true, true]));
         assert!(combos.contains(&&vec![true, true, false]));
@@ -389,6 +459,21 @@ mod tests {
             for (p, &expected) in patterns.iter().zip(v) {
                 assert_eq!(p.matches(w), expected, "{w:?}");
             }
+        }
+    }
+
+    #[test]
+    fn many_contains_patterns_of_one_group_stay_small() {
+        let patterns: Vec<CharPattern> = (0..200).map(|i| CharPattern::glob(&format!("*p{i}q*"))).collect();
+        let mut groups = vec![0; 200];
+        groups[7] = 1;
+        let refs: Vec<&CharPattern> = patterns.iter().collect();
+        let found = classes(&patterns, &groups, &[], &alphabet(&refs, &[], &[]), 100_000, far()).unwrap();
+        let combos: Vec<&Vec<bool>> = found.iter().map(|(v, _)| v).collect();
+        assert_eq!(found.len(), 4, "{combos:?}");
+        for (v, w) in &found {
+            assert_eq!(v[1], patterns[7].matches(w));
+            assert_eq!(v[0], patterns.iter().enumerate().any(|(i, p)| i != 7 && p.matches(w)));
         }
     }
 
@@ -420,6 +505,7 @@ mod tests {
         let refs: Vec<&CharPattern> = patterns.iter().chain([&fmt]).collect();
         let found = classes(
             &patterns,
+            &singletons(1),
             std::slice::from_ref(&fmt),
             &alphabet(&refs, &[], &['*', '?']),
             10_000,

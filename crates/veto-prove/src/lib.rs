@@ -989,9 +989,9 @@ impl<'a> Prover<'a> {
         // Callers whose derived keys fall in each class the conditions on them draw.
         out.extend(self.principal_arn_callers(all, keys)?);
         if let Some(conditions) = keys.get("aws:username") {
-            let patterns = string_patterns("aws:username", conditions)?;
+            let (patterns, groups) = string_patterns("aws:username", conditions)?;
             let domain = [CharPattern::from_syms(vec![Sym::SegmentChar, Sym::SegmentRun])];
-            for name in self.class_witnesses("aws:username", &patterns, &domain, &[])? {
+            for name in self.class_witnesses("aws:username", &patterns, &groups, &domain, &[])? {
                 for a in &accounts {
                     out.push(format!("arn:aws:iam::{a}:user/{name}"));
                 }
@@ -1011,14 +1011,22 @@ impl<'a> Prover<'a> {
         &self,
         key: &str,
         patterns: &[CharPattern],
+        groups: &[usize],
         domain: &[CharPattern],
         extra: &[char],
     ) -> Found<Vec<String>> {
         let refs: Vec<&CharPattern> = patterns.iter().chain(domain.iter()).collect();
         let alphabet = automaton::alphabet(&refs, extra, &[]);
         let deadline = self.started + self.limits.time_budget;
-        let classes = automaton::classes(patterns, domain, &alphabet, self.limits.max_automaton_states, deadline)
-            .map_err(|_| Unknown(format!("unknown (too large): the patterns on `{key}` grew too large")))?;
+        let classes = automaton::classes(
+            patterns,
+            groups,
+            domain,
+            &alphabet,
+            self.limits.max_automaton_states,
+            deadline,
+        )
+        .map_err(|_| Unknown(format!("unknown (too large): the patterns on `{key}` grew too large")))?;
         Ok(classes.into_iter().map(|(_, w)| w).collect())
     }
 
@@ -1030,17 +1038,20 @@ impl<'a> Prover<'a> {
         let Some(conditions) = keys.get("aws:principalarn") else {
             return Ok(Vec::new());
         };
-        let mut patterns = string_patterns("aws:principalarn", conditions)?;
+        let (mut patterns, mut groups) = string_patterns("aws:principalarn", conditions)?;
         let mut partitions: Vec<String> = vec!["aws".into()];
         for s in all {
             for e in s.principal.iter().flat_map(|p| p.entries.iter()) {
                 match &e.kind {
+                    // Each entry is a test of its own.
                     PrincipalKind::Account { account } => {
+                        groups.push(groups.iter().max().map_or(0, |g| g + 1));
                         patterns.push(CharPattern::glob(&format!("arn:*:*::{account}:*")))
                     }
                     PrincipalKind::User { arn }
                     | PrincipalKind::Role { arn, .. }
                     | PrincipalKind::FederatedUser { arn } => {
+                        groups.push(groups.iter().max().map_or(0, |g| g + 1));
                         patterns.push(CharPattern::literal(arn, false));
                         partitions.extend(arn.split(':').nth(1).map(str::to_string));
                     }
@@ -1089,7 +1100,7 @@ impl<'a> Prover<'a> {
         let named: BTreeSet<char> = patterns.iter().flat_map(|p| p.literal_chars()).collect();
         let digit: Vec<char> = ('0'..='9').filter(|d| !named.contains(d)).take(1).collect();
         let mut out = Vec::new();
-        for witness in self.class_witnesses("aws:PrincipalArn", &patterns, &domain, &digit)? {
+        for witness in self.class_witnesses("aws:PrincipalArn", &patterns, &groups, &domain, &digit)? {
             match Caller::parse(&witness) {
                 Ok(c) if c.is_iam_principal() => out.push(witness),
                 _ => {
@@ -1298,6 +1309,7 @@ impl<'a> Prover<'a> {
             let deadline = self.started + self.limits.time_budget;
             let classes = automaton::classes(
                 &patterns,
+                &automaton::singletons(patterns.len()),
                 &domain,
                 &alphabet,
                 self.limits.max_automaton_states,
@@ -1458,13 +1470,8 @@ impl<'a> Prover<'a> {
         let loose = |t: KeyType| shape.value != t || !key.starts_with("aws:");
         Ok(match family {
             OperatorFamily::String | OperatorFamily::Arn => {
-                let patterns = string_patterns(key, conditions)?;
-                let refs: Vec<&CharPattern> = patterns.iter().collect();
-                let alphabet = automaton::alphabet(&refs, &[], &[]);
-                let deadline = self.started + self.limits.time_budget;
-                let classes = automaton::classes(&patterns, &[], &alphabet, self.limits.max_automaton_states, deadline)
-                    .map_err(|_| Unknown(format!("unknown (too large): the patterns on `{key}` grew too large")))?;
-                classes.into_iter().map(|(_, w)| w).collect()
+                let (patterns, groups) = string_patterns(key, conditions)?;
+                self.class_witnesses(key, &patterns, &groups, &[], &[])?
             }
             OperatorFamily::Numeric => {
                 let constants: Vec<&str> = conditions
@@ -1533,9 +1540,13 @@ impl<'a> Prover<'a> {
 }
 
 /// The String and ARN patterns the conditions on `key` compare with.
-fn string_patterns(key: &str, conditions: &[&Condition]) -> Found<Vec<CharPattern>> {
+fn string_patterns(key: &str, conditions: &[&Condition]) -> Found<(Vec<CharPattern>, Vec<usize>)> {
     let mut patterns: Vec<CharPattern> = Vec::new();
+    // The group of each pattern: its condition (a condition asks whether any of its values matches).
+    let mut groups: Vec<usize> = Vec::new();
+    let mut group = 0;
     for c in conditions {
+        group += 1;
         match &c.matcher.test {
             ValueTest::String { values, .. } => {
                 for v in values {
@@ -1564,12 +1575,18 @@ fn string_patterns(key: &str, conditions: &[&Condition]) -> Found<Vec<CharPatter
                         }
                     }
                 }
+                groups.resize(patterns.len(), group);
+                // Whether the value is an ARN at all is a test of its own.
+                group += 1;
                 patterns.push(CharPattern::glob("arn:*:*:*:*:*"));
+                groups.push(group);
             }
             _ => {}
         }
+        groups.resize(patterns.len(), group);
     }
-    Ok(patterns)
+    groups.resize(patterns.len(), group);
+    Ok((patterns, groups))
 }
 
 /// Whether a live statement compares the time keys (then every instant class is tried).
