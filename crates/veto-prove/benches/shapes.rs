@@ -110,7 +110,8 @@ fn overlapping_resources(bencher: divan::Bencher, n: usize) {
     let p = property(
         r#"{"quantifier":"every","request":{"Principal":{"AWS":"arn:aws:iam::111122223333:user/u"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},"decision":["ExplicitDeny"]}"#,
     );
-    assert_eq!(prove(&set, &p, &Limits::default()).verdict, Verdict::Fails);
+    let a = prove(&set, &p, &Limits::default());
+    assert_eq!(a.verdict, Verdict::Fails, "{}", a.reason);
     bencher.bench(|| divan::black_box(prove(&set, &p, &Limits::default())));
 }
 

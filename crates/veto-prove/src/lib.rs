@@ -436,7 +436,7 @@ impl<'a> Prover<'a> {
         let keys = self.key_conditions(&all)?;
         let principals = self.principals(&all, &keys)?;
         let accounts = self.accounts(&all);
-        let resource_atoms = self.resource_atoms(&all);
+        let resource_atoms = self.resource_atoms(&tagged);
         let action_groups = self.action_groups(&all, &resource_atoms)?;
         let mut domains: HashMap<String, Vec<Option<ContextValue>>> = HashMap::new();
         let instants = self.instants(&keys)?;
@@ -1032,8 +1032,8 @@ impl<'a> Prover<'a> {
 
     /// Callers for every class of `aws:PrincipalArn` values the conditions draw,
     /// split also by the Principal entries: the classes are walked inside the
-    /// shapes a principal's ARN takes (root, user, role, federated user, with a
-    /// 12-digit account, in every partition named and one more).
+    /// shapes a principal's ARN takes (root, user, role, federated user) in every
+    /// account searched and every partition named, plus one more partition.
     fn principal_arn_callers(&self, all: &[&Statement], keys: &HashMap<String, Vec<&Condition>>) -> Found<Vec<String>> {
         let Some(conditions) = keys.get("aws:principalarn") else {
             return Ok(Vec::new());
@@ -1078,6 +1078,7 @@ impl<'a> Prover<'a> {
             partitions.push(other.to_string());
         }
         dedup(&mut partitions);
+        let accounts = mentioned_accounts(all, self.property.resource_account.as_deref());
         let mut domain = Vec::new();
         for partition in &partitions {
             for (service, tail, name) in [
@@ -1086,21 +1087,24 @@ impl<'a> Prover<'a> {
                 ("iam", "role/", Some((Sym::AnyChar, Sym::AnyRun))),
                 ("sts", "federated-user/", Some((Sym::SegmentChar, Sym::SegmentRun))),
             ] {
-                let mut syms: Vec<Sym> = format!("arn:{partition}:{service}::").chars().map(Sym::Char).collect();
-                syms.extend([Sym::Digit; 12]);
-                syms.push(Sym::Char(':'));
-                syms.extend(tail.chars().map(Sym::Char));
-                if let Some((one, run)) = name {
-                    syms.extend([one, run]);
+                // The accounts searched: every one a literal names, and the fresh one
+                // standing for all others (so each caller's account is also a
+                // resource account, and same-account access is searched).
+                for account in &accounts {
+                    let mut syms: Vec<Sym> = format!("arn:{partition}:{service}::{account}:")
+                        .chars()
+                        .map(Sym::Char)
+                        .collect();
+                    syms.extend(tail.chars().map(Sym::Char));
+                    if let Some((one, run)) = name {
+                        syms.extend([one, run]);
+                    }
+                    domain.push(CharPattern::from_syms(syms));
                 }
-                domain.push(CharPattern::from_syms(syms));
             }
         }
-        // A digit no pattern names stands for every other digit.
-        let named: BTreeSet<char> = patterns.iter().flat_map(|p| p.literal_chars()).collect();
-        let digit: Vec<char> = ('0'..='9').filter(|d| !named.contains(d)).take(1).collect();
         let mut out = Vec::new();
-        for witness in self.class_witnesses("aws:PrincipalArn", &patterns, &groups, &domain, &digit)? {
+        for witness in self.class_witnesses("aws:PrincipalArn", &patterns, &groups, &domain, &[])? {
             match Caller::parse(&witness) {
                 Ok(c) if c.is_iam_principal() => out.push(witness),
                 _ => {
@@ -1244,26 +1248,65 @@ impl<'a> Prover<'a> {
         Ok(groups)
     }
 
-    fn resource_atoms(&self, all: &[&Statement]) -> Vec<ResourceAtom> {
+    /// Resource patterns, grouped: the patterns of statements that differ in
+    /// nothing but their Resource (same set, policy, effect, principal, action and
+    /// conditions) contribute alike, so only whether *any* of them matches counts.
+    /// That keeps many overlapping wildcard resources of one shape from
+    /// multiplying the resource classes.
+    fn resource_atoms(&self, tagged: &[Tagged]) -> Vec<ResourceAtom> {
         let mut atoms: Vec<ResourceAtom> = Vec::new();
-        let mut push = |pattern: CharPattern, text: &str| {
-            if !atoms.iter().any(|a| a.pattern == pattern) {
-                atoms.push(ResourceAtom {
-                    pattern,
-                    service: literal_service(text),
-                });
-            }
-        };
-        for s in all {
-            for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
+        let mut group_ids: HashMap<String, usize> = HashMap::new();
+        for t in tagged {
+            let s = t.statement;
+            let Some(resource) = &s.resource else { continue };
+            let conditions: Vec<String> = s
+                .conditions
+                .iter()
+                .map(|c| {
+                    let values: Vec<&str> = c.values.iter().map(|v| v.text.as_str()).collect();
+                    format!("{:?}|{}|{values:?}", c.operator, c.key_lower)
+                })
+                .collect();
+            let key = format!(
+                "{}|{:?}|{:?}|{}|{:?}|{:?}|{}|{conditions:?}",
+                t.set,
+                t.policy,
+                s.effect,
+                s.action.negated,
+                s.action.patterns.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+                s.principal.as_ref().map(|p| (
+                    p.negated,
+                    p.entries
+                        .iter()
+                        .map(|e| (e.key.as_str(), e.text.as_str()))
+                        .collect::<Vec<_>>()
+                )),
+                resource.negated,
+            );
+            let next = group_ids.len();
+            let group = *group_ids.entry(key).or_insert(next);
+            for p in &resource.patterns {
                 if let GlobValue::Static(pattern) = &p.matcher {
-                    push(atoms_to_pattern(pattern.atoms(), false), &p.text);
+                    let pattern = atoms_to_pattern(pattern.atoms(), false);
+                    if !atoms.iter().any(|a| a.pattern == pattern && a.group == group) {
+                        atoms.push(ResourceAtom {
+                            pattern,
+                            service: literal_service(&p.text),
+                            group,
+                        });
+                    }
                 }
             }
         }
         // The evaluator treats KMS keys and roles to assume specially.
-        push(CharPattern::arn_like("arn:*:kms:*:*:key/*"), "arn:*:kms:*:*:key/*");
-        push(CharPattern::arn_like("arn:*:iam:*:*:role/*"), "arn:*:iam:*:*:role/*");
+        for text in ["arn:*:kms:*:*:key/*", "arn:*:iam:*:*:role/*"] {
+            atoms.push(ResourceAtom {
+                pattern: CharPattern::arn_like(text),
+                service: literal_service(text),
+                group: group_ids.len(),
+            });
+            group_ids.insert(text.to_string(), group_ids.len());
+        }
         atoms
     }
 
@@ -1307,9 +1350,18 @@ impl<'a> Prover<'a> {
             // object may be named `what?`. Wildcards never reach the alphabet.
             let alphabet = automaton::alphabet(&refs, &[':', '/'], &[]);
             let deadline = self.started + self.limits.time_budget;
+            // The relevant atoms' groups, numbered from 0.
+            let mut numbering: HashMap<usize, usize> = HashMap::new();
+            let groups: Vec<usize> = relevant
+                .iter()
+                .map(|&i| {
+                    let next = numbering.len();
+                    *numbering.entry(atoms[i].group).or_insert(next)
+                })
+                .collect();
             let classes = automaton::classes(
                 &patterns,
-                &automaton::singletons(patterns.len()),
+                &groups,
                 &domain,
                 &alphabet,
                 self.limits.max_automaton_states,
@@ -1318,8 +1370,8 @@ impl<'a> Prover<'a> {
             .map_err(|_| Unknown("unknown (too large): the resource patterns' automaton grew too large".into()))?;
             for (found, witness) in classes {
                 let mut bits = vec![false; atoms.len()];
-                for (&i, b) in relevant.iter().zip(found) {
-                    bits[i] = b;
+                for (&i, &g) in relevant.iter().zip(&groups) {
+                    bits[i] = found[g];
                 }
                 mine.push((bits, witness));
             }
@@ -1619,6 +1671,8 @@ struct ActionGroup<'c> {
 
 struct ResourceAtom {
     pattern: CharPattern,
+    /// Atoms of one group count only as "any of them matches" (see `resource_atoms`).
+    group: usize,
     /// The pattern's service field when it is literal: it can only match that service's ARNs.
     service: Option<String>,
 }
