@@ -213,6 +213,8 @@ struct Prover<'a> {
     members: usize,
     /// Interned contributions of matching statements (see `search`).
     features: HashMap<String, u32>,
+    /// Per representative caller account, the other accounts of its class.
+    class_accounts: HashMap<String, Vec<String>>,
     /// `aws` and every partition a resource pattern names literally.
     partitions: Vec<String>,
 }
@@ -315,6 +317,7 @@ impl<'a> Prover<'a> {
             partitions: Vec::new(),
             members: 0,
             features: HashMap::new(),
+            class_accounts: HashMap::new(),
         }
     }
 
@@ -440,14 +443,16 @@ impl<'a> Prover<'a> {
         let action_groups = self.action_groups(&all, &resource_atoms)?;
         let mut domains: HashMap<String, Vec<Option<ContextValue>>> = HashMap::new();
         let instants = self.instants(&keys)?;
+        let pairs = self.caller_classes(&tagged, &principals, &accounts, &keys);
 
         for group in &action_groups {
             let (service, action) = group.representative;
             let resources = &group.resources;
             let action_name = format!("{}:{}", service.prefix, action.name);
             for resource in resources {
-                for principal in &principals {
-                    for account in &accounts {
+                for (principal, account) in &pairs {
+                    {
+                        let (principal, account) = (principal.as_str(), account.as_str());
                         self.check_budget()?;
                         let probe = Request::new(principal, &action_name, resource, Some(account), Context::new())
                             .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))?;
@@ -823,12 +828,23 @@ impl<'a> Prover<'a> {
                     return Ok(self.enough());
                 }
                 if self.restricted_to.len() < MAX_WITNESSES {
-                    let who = match (fixed.is_empty(), request.caller().account()) {
-                        (false, _) => fixed.join(" and "),
-                        (true, Some(a)) => format!("callers of account {a}"),
-                        (true, None) => request.caller().to_text(),
-                    };
-                    self.restricted_to.insert(who);
+                    match (fixed.is_empty(), request.caller().account()) {
+                        (false, _) => {
+                            self.restricted_to.insert(fixed.join(" and "));
+                        }
+                        (true, Some(a)) => {
+                            let mut members = vec![a.to_string()];
+                            members.extend(self.class_accounts.get(a).into_iter().flatten().cloned());
+                            for m in members {
+                                if self.restricted_to.len() < MAX_WITNESSES {
+                                    self.restricted_to.insert(format!("callers of account {m}"));
+                                }
+                            }
+                        }
+                        (true, None) => {
+                            self.restricted_to.insert(request.caller().to_text());
+                        }
+                    }
                 }
                 return Ok(None);
             }
@@ -1006,6 +1022,120 @@ impl<'a> Prover<'a> {
         Ok(out)
     }
 
+    /// The (caller, resource account) pairs to search, one per class of pairs the
+    /// policies cannot tell apart: same kind of caller, same relation to the
+    /// resource account, and the same matches of Principal elements counted by
+    /// what they contribute (statements that differ only in Principal form one
+    /// group). So 1,000 grants to 1,000 accounts are searched as one account.
+    /// When a condition reads a key that names the caller or an account
+    /// (`aws:PrincipalArn`, `aws:PrincipalAccount`…), every pair is its own class.
+    fn caller_classes(
+        &mut self,
+        tagged: &[Tagged],
+        principals: &[String],
+        accounts: &[String],
+        keys: &HashMap<String, Vec<&Condition>>,
+    ) -> Vec<(String, String)> {
+        const NAMING: [&str; 6] = [
+            "aws:principalarn",
+            "aws:principalaccount",
+            "kms:calleraccount",
+            "aws:username",
+            "aws:userid",
+            "aws:resourceaccount",
+        ];
+        let naming = NAMING.iter().any(|k| keys.contains_key(*k));
+        // Statements keyed by everything but their Principal.
+        let mut group_ids: HashMap<String, usize> = HashMap::new();
+        let groups: Vec<usize> = tagged
+            .iter()
+            .map(|t| {
+                let s = t.statement;
+                let conditions: Vec<String> = s
+                    .conditions
+                    .iter()
+                    .map(|c| {
+                        let values: Vec<&str> = c.values.iter().map(|v| v.text.as_str()).collect();
+                        format!("{:?}|{}|{values:?}", c.operator, c.key_lower)
+                    })
+                    .collect();
+                let key = format!(
+                    "{}|{:?}|{:?}|{}|{:?}|{:?}|{conditions:?}",
+                    t.set,
+                    t.policy,
+                    s.effect,
+                    s.action.negated,
+                    s.action.patterns.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+                    s.resource.as_ref().map(|r| (
+                        r.negated,
+                        r.patterns.iter().map(|p| p.text.as_str()).collect::<Vec<_>>()
+                    )),
+                );
+                let next = group_ids.len();
+                *group_ids.entry(key).or_insert(next)
+            })
+            .collect();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut out: Vec<(String, String)> = Vec::new();
+        for principal in principals {
+            let Ok(caller) = Caller::parse(principal) else { continue };
+            // The Principal matches depend on the caller alone.
+            let mut matches: Vec<(usize, Option<veto_iam::Strength>)> = tagged
+                .iter()
+                .zip(&groups)
+                .filter_map(|(t, &g)| {
+                    let p = t.statement.principal.as_ref()?;
+                    let has_boundary = if t.set == 2 { false } else { t.has_boundary };
+                    Some((g, p.applies_to(&caller, has_boundary)))
+                })
+                .filter(|(_, strength)| strength.is_some())
+                .collect();
+            matches.sort();
+            matches.dedup();
+            // Unless a condition reads the resource's account, resource accounts
+            // differ only as the caller's own or another: try the caller's own
+            // and the first other one.
+            let own = caller.account();
+            let tried: Vec<&String> = if naming {
+                accounts.iter().collect()
+            } else {
+                let mut t: Vec<&String> = accounts.iter().filter(|a| Some(a.as_str()) == own).take(1).collect();
+                t.extend(accounts.iter().filter(|a| Some(a.as_str()) != own).take(1));
+                t
+            };
+            for account in tried {
+                let identity = match (&caller, naming) {
+                    (_, true) | (Caller::Service(_), _) => principal.clone(),
+                    (c, false) => format!("{:?}", std::mem::discriminant(c)),
+                };
+                let outsider = caller.account().is_some_and(|a| !self.named.contains(a));
+                let signature = format!(
+                    "{identity}|{:?}|{}|{outsider}|{matches:?}",
+                    caller.partition(),
+                    caller.account() == Some(account.as_str()),
+                );
+                match seen.get(&signature) {
+                    Some(&i) => {
+                        // Remember who else the representative stands for (public's report).
+                        if let (Ok(rep), Some(member)) = (Caller::parse(&out[i].0), caller.account()) {
+                            if let Some(rep) = rep.account() {
+                                let members = self.class_accounts.entry(rep.to_string()).or_default();
+                                if members.len() < MAX_WITNESSES && !members.iter().any(|m| m == member) {
+                                    members.push(member.to_string());
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        seen.insert(signature, out.len());
+                        out.push((principal.clone(), account.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// One witness per class of `patterns` inside `domain`.
     fn class_witnesses(
         &self,
@@ -1156,6 +1286,14 @@ impl<'a> Prover<'a> {
             .collect();
         let mut groups: Vec<ActionGroup> = Vec::new();
         let mut index: HashMap<Signature, usize> = HashMap::new();
+        let mut distinct_actions: Vec<&veto_iam::policy::ActionElement> = Vec::new();
+        let mut seen_actions: std::collections::HashSet<(bool, Vec<&str>)> = std::collections::HashSet::new();
+        for s in all {
+            let texts: Vec<&str> = s.action.patterns.iter().map(|p| p.text.as_str()).collect();
+            if seen_actions.insert((s.action.negated, texts)) {
+                distinct_actions.push(&s.action);
+            }
+        }
         let catalog: &'a Catalog = self.catalog;
         // A property naming literal service prefixes needs only those services' actions.
         let prefixes: Option<Vec<&str>> = if self.property.request.action.negated {
@@ -1208,9 +1346,10 @@ impl<'a> Prover<'a> {
             if property_hit == self.property.request.action.negated {
                 continue;
             }
-            let bits: Vec<bool> = all
+            // Statements share few distinct Action elements: match each once.
+            let bits: Vec<bool> = distinct_actions
                 .iter()
-                .map(|s| s.action.patterns.iter().any(|p| p.matcher.matches(parts)) != s.action.negated)
+                .map(|s| s.patterns.iter().any(|p| p.matcher.matches(parts)) != s.negated)
                 .collect();
             let formats: Vec<&str> = self.catalog.arn_formats(service, action).collect();
             if !resource_cache.contains_key(&formats) {
