@@ -120,6 +120,7 @@ struct Unknown(String);
 const TIME: &str = "@time";
 
 /// A statement and what its match contributes to the decision.
+#[derive(Clone)]
 struct Tagged<'s> {
     statement: &'s Statement,
     set: u8,
@@ -449,6 +450,17 @@ impl<'a> Prover<'a> {
             let (service, action) = group.representative;
             let resources = &group.resources;
             let action_name = format!("{}:{}", service.prefix, action.name);
+            // Only statements whose Action admits this action can match here.
+            let (prefix, name) = (service.prefix.to_ascii_lowercase(), action.name.to_ascii_lowercase());
+            let acts = |s: &Statement| {
+                s.action
+                    .patterns
+                    .iter()
+                    .any(|p| p.matcher.matches((prefix.as_str(), name.as_str())))
+                    != s.action.negated
+            };
+            let here: Vec<&Statement> = all.iter().copied().filter(|s| acts(s)).collect();
+            let tagged_here: Vec<Tagged> = tagged.iter().filter(|t| acts(t.statement)).cloned().collect();
             for resource in resources {
                 for (principal, account) in &pairs {
                     {
@@ -473,7 +485,7 @@ impl<'a> Prover<'a> {
                             continue;
                         }
                         let mut relevant: BTreeSet<String> = BTreeSet::new();
-                        for s in all.iter().filter(|s| alive(s)) {
+                        for s in here.iter().filter(|s| alive(s)) {
                             for c in &s.conditions {
                                 relevant.insert(c.key_lower.clone());
                             }
@@ -502,7 +514,7 @@ impl<'a> Prover<'a> {
                             }
                             options.push((key.clone(), values));
                         }
-                        if relevant_time(&all, &probe, has_boundary) {
+                        if relevant_time(&here, &probe, has_boundary) {
                             let times = instants
                                 .iter()
                                 .map(|t| Some(ContextValue::Single(t.to_string())))
@@ -515,7 +527,7 @@ impl<'a> Prover<'a> {
                             ));
                         }
                         if let Some(answer) =
-                            self.search(&tagged, principal, &action_name, resource, account, &options)?
+                            self.search(&tagged_here, principal, &action_name, resource, account, &options)?
                         {
                             return Ok(answer);
                         }
@@ -1394,6 +1406,7 @@ impl<'a> Prover<'a> {
     /// multiplying the resource classes.
     fn resource_atoms(&self, tagged: &[Tagged]) -> Vec<ResourceAtom> {
         let mut atoms: Vec<ResourceAtom> = Vec::new();
+        let mut index: HashMap<CharPattern, usize> = HashMap::new();
         let mut group_ids: HashMap<String, usize> = HashMap::new();
         for t in tagged {
             let s = t.statement;
@@ -1427,12 +1440,25 @@ impl<'a> Prover<'a> {
             for p in &resource.patterns {
                 if let GlobValue::Static(pattern) = &p.matcher {
                     let pattern = atoms_to_pattern(pattern.atoms(), false);
-                    if !atoms.iter().any(|a| a.pattern == pattern && a.group == group) {
-                        atoms.push(ResourceAtom {
-                            pattern,
-                            service: literal_service(&p.text),
-                            group,
-                        });
+                    // One atom per distinct pattern; a pattern used by statements of
+                    // different groups is a group of its own.
+                    match index.get(&pattern) {
+                        Some(&i) => {
+                            let a: &mut ResourceAtom = &mut atoms[i];
+                            if a.group != group && !a.shared {
+                                a.shared = true;
+                                a.group = usize::MAX - i;
+                            }
+                        }
+                        None => {
+                            index.insert(pattern.clone(), atoms.len());
+                            atoms.push(ResourceAtom {
+                                pattern,
+                                service: literal_service(&p.text),
+                                group,
+                                shared: false,
+                            });
+                        }
                     }
                 }
             }
@@ -1443,6 +1469,7 @@ impl<'a> Prover<'a> {
                 pattern: CharPattern::arn_like(text),
                 service: literal_service(text),
                 group: group_ids.len(),
+                shared: false,
             });
             group_ids.insert(text.to_string(), group_ids.len());
         }
@@ -1812,6 +1839,8 @@ struct ResourceAtom {
     pattern: CharPattern,
     /// Atoms of one group count only as "any of them matches" (see `resource_atoms`).
     group: usize,
+    /// Used by statements of different groups: a group of its own.
+    shared: bool,
     /// The pattern's service field when it is literal: it can only match that service's ARNs.
     service: Option<String>,
 }
