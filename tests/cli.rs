@@ -138,6 +138,72 @@ fn explain_points_at_the_deciding_statement() {
     );
 }
 
+/// Issue 11: `--explain` says when RCPs were skipped and why GetCallerIdentity is allowed.
+#[test]
+fn explain_notes_skipped_rcps_and_get_caller_identity() {
+    let deny_all = scratch(
+        "rcp-deny-all.json",
+        br#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]}"#,
+    );
+    let allow_all = scratch(
+        "allow-all.json",
+        br#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#,
+    );
+    let ec2 = scratch(
+        "ec2-request.json",
+        br#"{"principal": "arn:aws:iam::111122223333:user/alice", "action": "ec2:StartInstances",
+             "resource": "arn:aws:ec2:us-east-1:111122223333:instance/i-1"}"#,
+    );
+    let gci = scratch(
+        "gci-request.json",
+        br#"{"principal": "arn:aws:iam::111122223333:role/R", "action": "sts:GetCallerIdentity", "resource": "*"}"#,
+    );
+    let run = |request: &Path| {
+        let out = veto(
+            &[
+                "eval",
+                "--rcp",
+                deny_all.to_str().unwrap(),
+                "--identity-policy",
+                allow_all.to_str().unwrap(),
+                "--request",
+                request.to_str().unwrap(),
+                "--explain",
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let stdout = run(&ec2);
+    assert!(stdout.starts_with("decision: Allow"), "{stdout}");
+    assert!(stdout.contains("note: RCPs skipped"), "{stdout}");
+    let stdout = run(&gci);
+    assert!(stdout.starts_with("decision: Allow"), "{stdout}");
+    assert!(
+        stdout.contains("because: sts:GetCallerIdentity needs no permission"),
+        "{stdout}"
+    );
+
+    let line = format!(
+        "{{\"id\": 1, \"rcps\": [{}], \"identity_policies\": [{}], \"request\": {}}}\n",
+        std::fs::read_to_string(&deny_all).unwrap(),
+        std::fs::read_to_string(&allow_all).unwrap(),
+        std::fs::read_to_string(&ec2).unwrap().replace('\n', " ")
+    );
+    let batch = scratch("rcp-batch.jsonl", line.as_bytes());
+    let out = veto(&["eval", "--batch", batch.to_str().unwrap(), "--explain"], None);
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    assert_eq!(answer["decision"], "Allow", "{answer}");
+    assert!(
+        answer["trace"]["notes"][0]
+            .as_str()
+            .unwrap_or("")
+            .contains("RCPs skipped"),
+        "{answer}"
+    );
+}
+
 #[test]
 fn batch_keeps_order_and_reports_bad_lines() {
     let policy = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;

@@ -1,6 +1,7 @@
 //! The conformance corpus: every line of `tests/conformance/*.jsonl` is one named
 //! test. A line is a `veto eval --batch` case plus `expected` (a decision, or
-//! `"error"` with an optional `error_contains`) and `why` (the spec section).
+//! `"error"` with an optional `error_contains`), `why` (the spec section), and
+//! optionally `note_contains`: text one of the `--explain` trace's notes must hold.
 
 mod common;
 
@@ -31,6 +32,12 @@ fn run_case(line: &str) -> Result<(), Failed> {
             let fast = case.policies.evaluate(&case.request);
             if got != fast {
                 return Err(format!("explain says {got} but evaluate says {fast}").into());
+            }
+            let notes: Vec<String> = explanation.notes.iter().map(|n| n.describe()).collect();
+            if let Some(want) = value["note_contains"].as_str() {
+                if !notes.iter().any(|n| n.contains(want)) {
+                    return Err(format!("no trace note contains `{want}`: {notes:?} ({why})").into());
+                }
             }
             if got.as_str() == expected {
                 Ok(())

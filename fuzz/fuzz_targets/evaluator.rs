@@ -1,10 +1,11 @@
 //! The evaluator on generated policy sets and requests: no panic; shuffling
-//! statements and policies changes nothing; adding a Deny never yields Allow.
+//! statements and policies changes nothing; adding a Deny never yields Allow; a
+//! bare role ARN caller decides as a session of that role no policy names (spec §0).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use veto_iam::generate::{ArbitraryPolicySet, ArbitraryRequest};
-use veto_iam::{Decision, Policy};
+use veto_iam::{Caller, Decision, Policy, Request};
 
 fuzz_target!(|input: (ArbitraryPolicySet, ArbitraryRequest, u64, bool)| {
     let (policies, request, seed, deny_everything) = input;
@@ -12,6 +13,20 @@ fuzz_target!(|input: (ArbitraryPolicySet, ArbitraryRequest, u64, bool)| {
     let Some(request) = request.for_set(&set) else { return };
     let decision = set.evaluate(&request);
     assert_eq!(decision, set.explain(&request).outcome.decision);
+
+    if let Caller::Role { partition, account, name, .. } = request.caller() {
+        // A session name no generated policy can name.
+        let session = format!("arn:{partition}:sts::{account}:assumed-role/{name}/veto-fuzz-fresh-session");
+        let as_session = Request::new(
+            &session,
+            request.action(),
+            request.resource(),
+            request.given_resource_account(),
+            request.context().clone(),
+        )
+        .expect("a session ARN of a parsed role ARN parses");
+        assert_eq!(decision, set.evaluate(&as_session), "bare role and session disagree");
+    }
 
     let mut shuffled = set.clone();
     let mut rng = seed | 1;

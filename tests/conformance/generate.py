@@ -501,7 +501,22 @@ bucket_allow("session-direct-session-policy", {"AWS": SESSION}, SESSION, ALLOW, 
 bucket_allow("edge40-role-path", {"AWS": f"arn:aws:iam::{A}:role/team/R"}, SESSION, ALLOW, "§6.40 session ARNs carry no path")
 bucket_allow("other-session-of-role", {"AWS": SESSION}, OTHER_SESSION, IDENY, "§2.6 a session entry names one session")
 bucket_allow("other-role", {"AWS": f"arn:aws:iam::{A}:role/Other"}, SESSION, IDENY, "§2.6")
-bucket_allow("bare-role-caller-direct", {"AWS": ROLE}, ROLE, ALLOW, "§0 a bare role ARN caller matches its role ARN directly", boundary=policy(stmt("Allow", "ec2:*")))
+# §0 (corrected 2026-11-30): a bare role ARN caller is an unnamed session of its role. A grant
+# to the role ARN names it at parent strength, so the boundary and the session policy limit it
+# exactly as they limit arn:aws:sts::A:assumed-role/R/s (issue 11, item 1).
+SILENT_BOUNDARY = policy(stmt("Allow", "ec2:*"))
+bucket_allow("bare-role-caller-parent-boundary", {"AWS": ROLE}, ROLE, IDENY, "§0 a bare role caller matches its role ARN at parent strength: a silent boundary stops the grant (§2.6, §4.3)", boundary=SILENT_BOUNDARY)
+bucket_allow("bare-role-caller-parent-session-policy", {"AWS": ROLE}, ROLE, IDENY, "§0 parent strength: a silent session policy stops the grant (§4.3)", session_policy=SILENT_BOUNDARY)
+bucket_allow("bare-role-caller-parent-no-ceiling", {"AWS": ROLE}, ROLE, ALLOW, "§0, §4.3 parent strength with no boundary or session policy: the resource policy alone allows")
+bucket_allow("bare-role-caller-parent-boundary-allows", {"AWS": ROLE}, ROLE, ALLOW, "§0, §4.3 a boundary that allows lets the parent-strength grant through", boundary=policy(stmt("Allow", "s3:*")))
+bucket_allow("bare-role-caller-boundary-deny", {"AWS": ROLE}, ROLE, XDENY, "§0, §4.2 the deny sweep covers the bare role caller's boundary", boundary=policy(stmt(), stmt("Deny", "s3:GetObject")))
+bucket_allow("bare-role-caller-role-path", {"AWS": f"arn:aws:iam::{A}:role/team/R"}, ROLE, ALLOW, "§0, §6.40 the role is named by account and name, as for its sessions")
+bucket_allow("bare-role-caller-other-role", {"AWS": f"arn:aws:iam::{A}:role/Other"}, ROLE, IDENY, "§0, §2.6")
+bucket_allow("bare-role-caller-star-boundary", "*", ROLE, ALLOW, "§0, §2.6 `*` is direct for every caller: a silent boundary does not limit it", boundary=SILENT_BOUNDARY)
+bucket_allow("bare-role-caller-account-no-identity", {"AWS": A}, ROLE, IDENY, "§0, §4.3 account strength needs identity")
+bucket_allow("bare-role-caller-account-with-identity", {"AWS": A}, ROLE, ALLOW, "§0, §4.3", identity=ID_ALLOW)
+bucket_allow("bare-role-caller-cross-account-boundary", {"AWS": B_ROLE}, B_ROLE, IDENY, "§0, §4.4 cross-account: the boundary must allow", identity=ID_ALLOW, boundary=SILENT_BOUNDARY)
+bucket_allow("bare-role-caller-cross-account", {"AWS": B_ROLE}, B_ROLE, ALLOW, "§0, §4.4", identity=ID_ALLOW)
 bucket_allow("bare-role-caller-not-session-entry", {"AWS": SESSION}, ROLE, IDENY, "§0 a bare role caller matches no assumed-role entry")
 bucket_allow("service-named", {"Service": "codepipeline.amazonaws.com"}, "codepipeline.amazonaws.com", ALLOW, "§4.5 the resource policy names the service")
 bucket_allow("service-other", {"Service": "codebuild.amazonaws.com"}, "codepipeline.amazonaws.com", IDENY, "§4.5")
@@ -538,6 +553,23 @@ not_principal("service-listed", {"Service": "codepipeline.amazonaws.com"}, "code
 not_principal("service-not-listed", {"Service": "codebuild.amazonaws.com"}, "codepipeline.amazonaws.com", XDENY, "§2.6")
 not_principal("root-account-listed", {"AWS": A}, ROOT, ALLOW, "§2.6 the root user's chain is its account")
 not_principal("other-account", {"AWS": [BOB, ROOT]}, B_SESSION, XDENY, "§2.6")
+not_principal("session-account-and-role-only", {"AWS": [ROOT, ROLE]}, SESSION, XDENY, "§2.6 the session level is missing")
+not_principal("bare-role-account-and-role", {"AWS": [ROOT, ROLE]}, ROLE, XDENY, "§0 a bare role caller is an unnamed session: no session entry lists it, as for SESSION above")
+not_principal("bare-role-full-chain-of-other-session", {"AWS": [ROOT, ROLE, SESSION]}, ROLE, XDENY, "§0 the listed session is another session")
+# §4.5 (issue 11, item 5): a NotPrincipal Deny denies every principal with a boundary, whatever
+# NotPrincipal lists, "*" included. Boundaries belong to IAM callers (§0), so anonymous callers
+# and service principals are unaffected by one in the set.
+BOUNDARY_ALL = policy(stmt())
+not_principal("star-exempts-without-boundary", "*", USER, ALLOW, "§2.6 NotPrincipal * exempts everyone when no boundary applies")
+not_principal("star-denies-boundary-user", "*", USER, XDENY, "§4.5 NotPrincipal * still denies a principal with a boundary", boundary=BOUNDARY_ALL)
+not_principal("aws-star-denies-boundary-user", {"AWS": "*"}, USER, XDENY, "§4.5, §1.4 {\"AWS\":\"*\"} ≡ *", boundary=BOUNDARY_ALL)
+not_principal("star-denies-boundary-session", "*", SESSION, XDENY, "§4.5", boundary=BOUNDARY_ALL)
+not_principal("star-denies-boundary-bare-role", "*", ROLE, XDENY, "§4.5, §0 the bare role ARN agrees with its session", boundary=BOUNDARY_ALL)
+not_principal("star-denies-boundary-root", "*", ROOT, XDENY, "§4.5 a boundary in the set belongs to the caller (§0), root included", boundary=BOUNDARY_ALL)
+not_principal("full-chain-denies-boundary-session", {"AWS": [ROOT, ROLE, SESSION]}, SESSION, XDENY, "§4.5 every level listed, but the session has a boundary", boundary=BOUNDARY_ALL)
+not_principal("star-boundary-not-for-anonymous", "*", "anonymous", ALLOW, "§0 anonymous callers have no boundary, so * exempts them; the bucket's * grant allows", boundary=BOUNDARY_ALL)
+CASES["notprincipal"][-1]["resource_policy"]["Statement"].append(stmt("Allow", "s3:GetObject", "arn:aws:s3:::b/*", "*"))
+not_principal("service-listed-boundary-in-set", {"Service": "codepipeline.amazonaws.com"}, "codepipeline.amazonaws.com", IDENY, "§0 a service principal has no boundary: still exempt, nothing grants", boundary=BOUNDARY_ALL)
 
 # ---------------------------------------------------------------- §4 decisions
 G = "decisions"
@@ -608,6 +640,19 @@ case(G, "assume-role-trust-names-user", ALLOW, "§4.3; a trust policy has no Res
 trust_acct = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ROOT}, "Action": "sts:AssumeRole"}]}
 case(G, "assume-role-trust-account-identity", ALLOW, "§4.3", request("sts:AssumeRole", ROLE_T), resource_policy=trust_acct, identity_policies=[ALLOW_ALL])
 case(G, "assume-role-trust-account-no-identity", IDENY, "§4.3", request("sts:AssumeRole", ROLE_T), resource_policy=trust_acct)
+# §0 bare role ARN, key and trust policy variants (issue 11, item 1): the key or trust policy
+# naming the role ARN is a parent-strength grant for the bare ARN and a session alike.
+KEY_ROLE = policy(stmt("Allow", "kms:Decrypt", "*", {"AWS": ROLE}))
+for caller, who in [(ROLE, "bare-role"), (SESSION, "session")]:
+    case(G, f"kms-key-policy-names-role-{who}", ALLOW, "§4.3 parent strength, no ceiling: the key policy alone allows", request("kms:Decrypt", KEY, caller), resource_policy=KEY_ROLE)
+    case(G, f"kms-key-policy-names-role-{who}-boundary", IDENY, "§0, §4.3 parent strength: a silent boundary stops the key-policy grant", request("kms:Decrypt", KEY, caller), resource_policy=KEY_ROLE, boundary=SILENT_BOUNDARY)
+    case(G, f"kms-key-policy-names-role-{who}-session-policy", IDENY, "§0, §4.3 parent strength: a silent session policy stops the key-policy grant", request("kms:Decrypt", KEY, caller), resource_policy=KEY_ROLE, session_policy=SILENT_BOUNDARY)
+    trust_role = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "sts:AssumeRole"}]}
+    case(G, f"assume-role-trust-names-role-{who}", ALLOW, "§4.3 parent strength, no ceiling: the trust policy alone allows", request("sts:AssumeRole", ROLE_T, caller), resource_policy=trust_role)
+    case(G, f"assume-role-trust-names-role-{who}-boundary", IDENY, "§0, §4.3 parent strength: a silent boundary stops the trust-policy grant", request("sts:AssumeRole", ROLE_T, caller), resource_policy=trust_role, boundary=SILENT_BOUNDARY)
+    case(G, f"assume-role-trust-names-role-{who}-session-policy", IDENY, "§0, §4.3 parent strength: a silent session policy stops the trust-policy grant", request("sts:AssumeRole", ROLE_T, caller), resource_policy=trust_role, session_policy=SILENT_BOUNDARY)
+    case(G, f"assume-role-trust-names-role-{who}-boundary-allows", ALLOW, "§0, §4.3", request("sts:AssumeRole", ROLE_T, caller), resource_policy=trust_role, boundary=policy(stmt("Allow", "sts:AssumeRole")))
+
 LOCKOUT = policy(stmt("Deny", "s3:*", ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], "*"))
 case(G, "owner-root-can-put-bucket-policy", ALLOW, "§4.5 the bucket owner's root can always PutBucketPolicy, even against a denying bucket policy", request("s3:PutBucketPolicy", BUCKET, ROOT), resource_policy=LOCKOUT)
 case(G, "owner-root-can-delete-bucket-policy", ALLOW, "§4.5 (S3 docs: Get/Put/DeleteBucketPolicy)", request("s3:DeleteBucketPolicy", BUCKET, ROOT), resource_policy=LOCKOUT)
@@ -615,6 +660,81 @@ case(G, "owner-root-other-action-denied", XDENY, "§4.5 only the bucket-policy a
 case(G, "other-account-root-denied", XDENY, "§4.5 only the owner's root", request("s3:PutBucketPolicy", BUCKET, f"arn:aws:iam::{B}:root", resource_account=A), resource_policy=LOCKOUT)
 case(G, "owner-root-scp-deny-still-applies", XDENY, "§4.2 the exemption is from the bucket policy only", request("s3:PutBucketPolicy", BUCKET, ROOT), resource_policy=LOCKOUT, scps=[[policy(stmt(), stmt("Deny", "s3:PutBucketPolicy"))]])
 case(G, "resource-grant-needs-matching-action", IDENY, "§4.3", request("s3:PutObject"), resource_policy=policy(stmt("Allow", "s3:GetObject", "*", {"AWS": USER})))
+
+# ---------------------------------------------------------------- §4.5 special actions
+G = "special"
+DENY_ALL = policy(stmt("Deny", sid="DenyAll"))
+GCI = "sts:GetCallerIdentity"
+def gci(cid, expected, why, principal=USER, action=GCI, **policies):
+    case(G, f"get-caller-identity/{cid}", expected, why, request(action, "*", principal), **policies)
+WHY_GCI = "§4.5 sts:GetCallerIdentity needs no permission and cannot be denied for an authenticated caller"
+gci("user-no-policies", ALLOW, WHY_GCI)
+gci("identity-deny", ALLOW, WHY_GCI, identity_policies=[DENY_ALL])
+gci("identity-deny-named", ALLOW, WHY_GCI, identity_policies=[policy(stmt("Deny", GCI))])
+gci("scp-deny", ALLOW, WHY_GCI + " (SCPs included)", identity_policies=[ALLOW_ALL], scps=[[ALLOW_ALL, DENY_ALL]])
+gci("scp-level-silent", ALLOW, WHY_GCI, scps=[[policy(stmt("Allow", "ec2:*"))]])
+gci("rcp-deny", ALLOW, WHY_GCI + " (RCPs included)", rcps=[policy(stmt("Deny", "*", "*", "*"))])
+gci("resource-policy-deny", ALLOW, WHY_GCI, resource_policy=policy(stmt("Deny", "*", "*", "*")))
+gci("boundary-silent", ALLOW, WHY_GCI, boundary=SILENT_BOUNDARY)
+gci("boundary-deny", ALLOW, WHY_GCI, boundary=DENY_ALL)
+gci("notprincipal-deny-boundary", ALLOW, WHY_GCI + "; not even the §4.5 NotPrincipal rule", resource_policy=policy(stmt("Deny", "*", "*", None, NotPrincipal="*")), boundary=BOUNDARY_ALL)
+gci("session-policy-deny", ALLOW, WHY_GCI, principal=SESSION, session_policy=DENY_ALL)
+gci("bare-role", ALLOW, WHY_GCI + "; §0", principal=ROLE, identity_policies=[DENY_ALL])
+gci("federated-user-no-session-policy", ALLOW, WHY_GCI, principal=FED)
+gci("root-scp-deny", ALLOW, WHY_GCI, principal=ROOT, scps=[[DENY_ALL]])
+gci("cross-account-session", ALLOW, WHY_GCI, principal=B_SESSION, identity_policies=[DENY_ALL])
+gci("service-principal", ALLOW, WHY_GCI + "; a service principal is authenticated (README)", principal="codepipeline.amazonaws.com", resource_policy=policy(stmt("Deny", "*", "*", "*")))
+gci("action-case-insensitive", ALLOW, WHY_GCI + "; §2.1 action names ignore case", action="STS:getcalleridentity", identity_policies=[DENY_ALL])
+gci("anonymous-no-policies", IDENY, "§4.5 anonymous callers are not authenticated: evaluated as usual, nothing grants", principal="anonymous")
+gci("anonymous-identity-ignored", IDENY, "§4.5, §0 anonymous callers get no identity policy", principal="anonymous", identity_policies=[ALLOW_ALL])
+gci("anonymous-resource-deny", XDENY, "§4.5 anonymous callers are evaluated as usual: a Deny binds", principal="anonymous", resource_policy=policy(stmt("Allow", "*", "*", "*"), stmt("Deny", "*", "*", "*")))
+gci("other-sts-action-denied", XDENY, "§4.5 only GetCallerIdentity is exempt", action="sts:GetSessionToken", identity_policies=[ALLOW_ALL, DENY_ALL])
+gci("lookalike-action-denied", XDENY, "§4.5 the exemption is for that action only", action="sts:GetCallerIdentityX", identity_policies=[ALLOW_ALL, DENY_ALL])
+
+# sts:TagSession and sts:SetSourceIdentity on a role need its trust policy (issue 11, item 3).
+def trust_of(principal, *actions):
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": principal}, "Action": list(actions)}]}
+STS_ALL = [policy(stmt("Allow", "sts:*"))]
+for act_name in ["sts:TagSession", "sts:SetSourceIdentity"]:
+    short = act_name.split(":")[1].lower()
+    WHY_T = f"§4.5 {act_name} on a role needs the role's trust policy, like sts:AssumeRole*"
+    def tcase(cid, expected, why, principal=USER, resource=ROLE_T, **policies):
+        case(G, f"{short}/{cid}", expected, why, request(act_name, resource, principal), **policies)
+    tcase("without-trust", IDENY, WHY_T, identity_policies=STS_ALL)
+    tcase("trust-only-assume-role", IDENY, WHY_T + "; the trust policy must allow this action", identity_policies=STS_ALL, resource_policy=trust_of(USER, "sts:AssumeRole"))
+    tcase("trust-names-user", ALLOW, WHY_T + "; §4.3 direct", resource_policy=trust_of(USER, "sts:AssumeRole", act_name))
+    tcase("trust-account-with-identity", ALLOW, WHY_T + "; §4.3 the trust policy delegates to the account", identity_policies=STS_ALL, resource_policy=trust_of(ROOT, act_name))
+    tcase("trust-account-no-identity", IDENY, WHY_T + "; §4.3 account strength needs identity", resource_policy=trust_of(ROOT, act_name))
+    tcase("root-without-trust", IDENY, WHY_T + "; §4.3 not even root", principal=ROOT)
+    tcase("trust-names-role-session-boundary", IDENY, WHY_T + "; §0, §4.3 parent strength and a silent boundary", principal=SESSION, resource_policy=trust_of(ROLE, act_name), boundary=SILENT_BOUNDARY)
+    tcase("trust-names-role-bare-role-boundary", IDENY, WHY_T + "; §0, §4.3 parent strength and a silent boundary", principal=ROLE, resource_policy=trust_of(ROLE, act_name), boundary=SILENT_BOUNDARY)
+    tcase("trust-names-role-bare-role", ALLOW, WHY_T + "; §0, §4.3", principal=ROLE, resource_policy=trust_of(ROLE, act_name))
+    tcase("cross-account-trust", ALLOW, WHY_T + "; §4.4", principal=B_SESSION, identity_policies=STS_ALL, resource_policy=trust_of(B_ROLE, act_name))
+    tcase("cross-account-without-trust", IDENY, WHY_T + "; §4.4", principal=B_SESSION, identity_policies=STS_ALL)
+    tcase("on-user-needs-no-trust", ALLOW, "§4.5 the trust-policy rule is for roles; on a user the identity policy decides", resource=BOB, identity_policies=STS_ALL)
+    tcase("action-case-insensitive", IDENY, WHY_T + "; §2.1", identity_policies=STS_ALL)
+    CASES[G][-1]["request"]["action"] = act_name.upper()
+case(G, "assume-role-with-web-identity/without-trust", IDENY, "§4.3 sts:AssumeRole* needs the trust policy", request("sts:AssumeRoleWithWebIdentity", ROLE_T), identity_policies=STS_ALL)
+
+# RCPs apply only to the supported services (issue 11, item 4; spec §4.2, dated list).
+RCP_DENY_ALL = policy(stmt("Deny", "*", "*", "*", sid="RcpDenyAll"))
+RCP_SERVICES = [("s3", "s3:GetObject", OBJ), ("sts", "sts:GetSessionToken", "*"), ("kms", "kms:CreateKey", "*"),
+                ("sqs", "sqs:SendMessage", f"arn:aws:sqs:us-east-1:{A}:q"), ("secretsmanager", "secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:us-east-1:{A}:secret:s-abc123"),
+                ("ecr", "ecr:BatchGetImage", f"arn:aws:ecr:us-east-1:{A}:repository/r"), ("aoss", "aoss:APIAccessAll", f"arn:aws:aoss:us-east-1:{A}:collection/c"),
+                ("cognito-idp", "cognito-idp:AdminGetUser", f"arn:aws:cognito-idp:us-east-1:{A}:userpool/us-east-1_abc"),
+                ("logs", "logs:PutLogEvents", f"arn:aws:logs:us-east-1:{A}:log-group:g:log-stream:s"), ("dynamodb", "dynamodb:GetItem", f"arn:aws:dynamodb:us-east-1:{A}:table/T")]
+for svc, act_name, res in RCP_SERVICES:
+    case(G, f"rcp/applies-{svc}", XDENY, f"§4.2 RCPs apply to {svc}", request(act_name, res), identity_policies=[ALLOW_ALL], rcps=[RCP_DENY_ALL])
+for svc, act_name, res in [("ec2", "ec2:StartInstances", f"arn:aws:ec2:us-east-1:{A}:instance/i-1"), ("iam", "iam:CreateUser", f"arn:aws:iam::{A}:user/u"),
+                           ("lambda", "lambda:InvokeFunction", f"arn:aws:lambda:us-east-1:{A}:function:f"), ("sns", "sns:Publish", f"arn:aws:sns:us-east-1:{A}:t"),
+                           ("s3-object-lambda", "s3-object-lambda:GetObject", f"arn:aws:s3-object-lambda:us-east-1:{A}:accesspoint/ap")]:
+    case(G, f"rcp/skipped-{svc}", ALLOW, f"§4.2 RCPs do not apply to {svc}: an RCP Deny of * is ignored", request(act_name, res), identity_policies=[ALLOW_ALL], rcps=[RCP_DENY_ALL])
+    CASES[G][-1]["note_contains"] = "RCPs skipped"
+case(G, "rcp/skipped-nested-levels", ALLOW, "§4.2 no RCP level is read for ec2", request("ec2:StartInstances", f"arn:aws:ec2:us-east-1:{A}:instance/i-1"), identity_policies=[ALLOW_ALL], rcps=[[RCP_DENY_ALL], [RCP_DENY_ALL]])
+case(G, "rcp/skipped-anonymous", ALLOW, "§4.2 RCPs skipped for an unsupported service, whoever calls", request("sns:Publish", f"arn:aws:sns:us-east-1:{A}:t", "anonymous"), resource_policy=policy(stmt("Allow", "sns:Publish", "*", "*")), rcps=[RCP_DENY_ALL])
+case(G, "rcp/skipped-other-denies-still-bite", XDENY, "§4.2 only the RCPs are skipped: an SCP Deny still applies", request("ec2:StartInstances", f"arn:aws:ec2:us-east-1:{A}:instance/i-1"), identity_policies=[ALLOW_ALL], rcps=[RCP_DENY_ALL], scps=[[ALLOW_ALL, DENY_ALL]])
+case(G, "rcp/service-case-insensitive", XDENY, "§4.2, §2.1 the service prefix ignores case", request("DynamoDB:GetItem", f"arn:aws:dynamodb:us-east-1:{A}:table/T"), identity_policies=[ALLOW_ALL], rcps=[RCP_DENY_ALL])
+case(G, "rcp/applies-cross-account", XDENY, "§4.2, §4.4 RCPs govern the resource's account", request("s3:GetObject", OBJ, B_SESSION, resource_account=A), identity_policies=[ALLOW_ALL], resource_policy=policy(stmt("Allow", "s3:*", "*", {"AWS": B_ROLE})), rcps=[RCP_DENY_ALL])
 
 # ---------------------------------------------------------------- §5.8 the seed policy
 G = "seed"

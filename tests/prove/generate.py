@@ -130,6 +130,53 @@ case("accounts/cross-account-needs-identity", "holds",
      identity_policies=[{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*Object", "Resource": "arn:aws:s3:::b"}]}],
      resource_policy={"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*Object", "Resource": "*"}]})
 
+# Issue 11: the evaluator's special rules, seen through the prover (its action classes must
+# keep the special actions and the RCP services apart, or a representative hides them).
+A = "111122223333"
+ROLE_R = f"arn:aws:iam::{A}:role/R"
+def doc(*statements):
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+DENY_EVERYTHING = doc({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"})
+ALLOW_EVERYTHING = doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
+case("special/get-caller-identity-cannot-be-denied", "fails",
+     "§4.5 sts:GetCallerIdentity is allowed to every authenticated caller, a Deny of * notwithstanding",
+     prop("every", ["ExplicitDeny"], Action="sts:*"), resource_policy=DENY_EVERYTHING)
+case("special/get-caller-identity-allowed-to-account", "holds", "§4.5 whatever the policies say",
+     prop("every", ["Allow"], Principal={"AWS": A}, Action="sts:GetCallerIdentity"), resource_policy=DENY_EVERYTHING,
+     identity_policies=[doc({"Effect": "Deny", "Action": "*", "Resource": "*"})])
+case("special/other-sts-actions-denied", "holds", "§4.5 only GetCallerIdentity is exempt",
+     prop("every", ["ExplicitDeny"], NotAction="sts:GetCallerIdentity", Principal={"AWS": A}),
+     identity_policies=[doc({"Effect": "Deny", "Action": "*", "Resource": "*"})])
+case("special/tag-session-needs-trust", "holds",
+     "§4.5 sts:TagSession and sts:SetSourceIdentity on a role need its trust policy; none is given",
+     prop("every", ["ImplicitDeny", "ExplicitDeny"], Action=["sts:TagSession", "sts:SetSourceIdentity"], Resource="arn:aws:iam::*:role/*"),
+     identity_policies=[doc({"Effect": "Allow", "Action": "sts:*", "Resource": "*"})])
+case("special/rcps-skip-other-services", "fails", "§4.2 RCPs apply only to their services: an RCP Deny of * leaves ec2 and the rest allowed",
+     prop("every", ["ExplicitDeny"], Action="*"), identity_policies=[ALLOW_EVERYTHING], rcps=[[DENY_EVERYTHING]])
+case("special/rcps-skip-sns-next-to-s3", "fails",
+     "§4.2 s3 and sns actions look alike to these policies, but only s3 is bound by RCPs: sns:* stays allowed (the prover must not let an s3 action stand for sns)",
+     prop("every", ["ExplicitDeny"], Principal={"AWS": A}, Action=["s3:*", "sns:*"]), identity_policies=[ALLOW_EVERYTHING], rcps=[[DENY_EVERYTHING]])
+case("special/rcps-skip-ec2", "holds", "§4.2 an RCP Deny of * does not deny ec2:StartInstances",
+     prop("some", ["Allow"], Action="ec2:StartInstances"), identity_policies=[ALLOW_EVERYTHING], rcps=[[DENY_EVERYTHING]])
+case("special/rcps-bind-their-services", "holds", "§4.2 RCPs deny every request to the services they apply to",
+     prop("every", ["ExplicitDeny"], Action=["s3:*", "kms:*", "dynamodb:*", "sqs:*"]), identity_policies=[ALLOW_EVERYTHING], rcps=[[DENY_EVERYTHING]])
+case("special/bare-role-limited-by-boundary", "holds",
+     "§0 a grant to the role ARN is limited by the boundary for the bare role ARN caller and its sessions alike",
+     prop("every", ["ImplicitDeny"], Principal={"AWS": ROLE_R}, Action="s3:GetObject", Resource="arn:aws:s3:::b/*"),
+     resource_policy=doc({"Effect": "Allow", "Principal": {"AWS": ROLE_R}, "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}),
+     boundary=doc({"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}))
+case("special/notprincipal-star-denies-boundary", "holds",
+     "§4.5 a NotPrincipal Deny denies every principal with a boundary, \"NotPrincipal\": \"*\" included",
+     prop("every", ["ExplicitDeny"], Principal={"AWS": A}, Action="s3:GetObject", Resource="arn:aws:s3:::b/*"),
+     resource_policy=doc({"Effect": "Deny", "NotPrincipal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}),
+     identity_policies=[ALLOW_EVERYTHING], boundary=ALLOW_EVERYTHING)
+case("special/notprincipal-star-exempts-anonymous", "holds",
+     "§0 anonymous callers have no boundary, so NotPrincipal * exempts them and the bucket's * grant allows",
+     prop("some", ["Allow"], Action="s3:GetObject", Resource="arn:aws:s3:::b/*", Condition={"Null": {"aws:PrincipalAccount": "true"}}),
+     resource_policy=doc({"Effect": "Deny", "NotPrincipal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"},
+                         {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}),
+     boundary=ALLOW_EVERYTHING)
+
 with open(os.path.join(HERE, "corpus.jsonl"), "w") as f:
     for c in CASES:
         f.write(json.dumps(c) + "\n")

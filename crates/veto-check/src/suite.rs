@@ -341,6 +341,13 @@ pub fn run_test(test: &Test, documents: &SuiteDocuments, rules: &[&ast::Rule]) -
                     out.push_str("decided by: the account's root user has full access in its account\n")
                 }
                 Decider::Implicit(reason) => out.push_str(&format!("because: {}\n", reason.describe())),
+                Decider::NoPermissionNeeded => out.push_str(&format!(
+                    "because: {}\n",
+                    Decider::NoPermissionNeeded.describe().unwrap_or_default()
+                )),
+            }
+            for note in &explanation.notes {
+                out.push_str(&format!("note: {}\n", note.describe()));
             }
             out.push_str("trace:\n");
             for t in &explanation.statements {

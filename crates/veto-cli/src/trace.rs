@@ -57,10 +57,7 @@ pub fn to_json<'s>(set: &PolicySet, explanation: &Explanation, sources: impl Fn(
                    "sid": s.and_then(|s| s.sid.as_ref()).map(|s| s.value.clone()),
                    "line": line, "column": column})
         }
-        Decider::RootUser => {
-            json!({"reason": "the account's root user has full access within its own account"})
-        }
-        Decider::Implicit(reason) => json!({"reason": reason.describe()}),
+        other => json!({"reason": other.describe()}),
     };
     let statements: Vec<Value> = explanation
         .statements
@@ -84,7 +81,8 @@ pub fn to_json<'s>(set: &PolicySet, explanation: &Explanation, sources: impl Fn(
             Some(entry)
         })
         .collect();
-    json!({"decided_by": decided_by, "statements": statements})
+    let notes: Vec<String> = explanation.notes.iter().map(|n| n.describe()).collect();
+    json!({"decided_by": decided_by, "statements": statements, "notes": notes})
 }
 
 /// The trace as text: the decision, what decided it with its source line, then
@@ -116,8 +114,10 @@ pub fn to_text<'s>(
                 ));
             }
         }
-        Decider::RootUser => out.push_str("because: the account's root user has full access within its own account\n"),
-        Decider::Implicit(reason) => out.push_str(&format!("because: {}\n", reason.describe())),
+        other => out.push_str(&format!("because: {}\n", other.describe().unwrap_or_default())),
+    }
+    for note in &explanation.notes {
+        out.push_str(&format!("note: {}\n", note.describe()));
     }
     if verbose {
         out.push_str("\ntrace:\n");

@@ -7,6 +7,7 @@
 use crate::policy::{Effect, Policy, Statement};
 use crate::principal::Strength;
 use crate::request::{Caller, Request, ResourceKind};
+use crate::special::{self, SpecialAction};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
@@ -82,6 +83,9 @@ pub enum Decider {
     Statement { policy: PolicyRef, index: usize },
     /// The account's root user has full access within its account.
     RootUser,
+    /// `sts:GetCallerIdentity` by an authenticated caller: it needs no permission
+    /// and no policy can deny it (spec §4.5).
+    NoPermissionNeeded,
     /// No statement decided; the reason is named.
     Implicit(ImplicitReason),
 }
@@ -96,11 +100,26 @@ pub enum ImplicitReason {
     ResourcePolicyDoesNotAllow,
     /// KMS keys need their key policy to allow (or to delegate to the account).
     KeyPolicyDoesNotAllow,
-    /// Assuming a role needs its trust policy to allow.
+    /// Assuming a role, tagging its session or setting its source identity needs
+    /// the role's trust policy to allow.
     TrustPolicyDoesNotAllow,
     IdentityPolicyDoesNotAllow,
     BoundaryDoesNotAllow,
     SessionPolicyDoesNotAllow,
+}
+
+impl Decider {
+    /// Why, in words, when no statement decided.
+    pub fn describe(self) -> Option<String> {
+        match self {
+            Decider::Statement { .. } => None,
+            Decider::RootUser => Some("the account's root user has full access within its own account".into()),
+            Decider::NoPermissionNeeded => Some(
+                "sts:GetCallerIdentity needs no permission and cannot be denied for an authenticated caller".into(),
+            ),
+            Decider::Implicit(reason) => Some(reason.describe()),
+        }
+    }
 }
 
 impl ImplicitReason {
@@ -162,10 +181,40 @@ pub struct StatementTrace {
     pub outcome: StatementOutcome,
 }
 
+/// Something evaluation left out on purpose, reported by [`PolicySet::explain`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Note {
+    /// RCPs were given but the action's service is not one RCPs apply to
+    /// ([`special::RCP_SERVICES`]), so none of them was read.
+    RcpsNotApplicable,
+    /// `sts:GetCallerIdentity`: no policy was read (see [`Decider::NoPermissionNeeded`]).
+    PoliciesNotRead,
+}
+
+impl Note {
+    pub fn describe(self) -> String {
+        match self {
+            Note::RcpsNotApplicable => format!(
+                "RCPs skipped: the action's service is not one RCPs apply to ({}; spec §4.2)",
+                special::RCP_SERVICES
+                    .iter()
+                    .map(|s| s.prefix)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Note::PoliciesNotRead => {
+                "no policy was read: sts:GetCallerIdentity is allowed to every authenticated caller".into()
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     pub outcome: Outcome,
     pub statements: Vec<StatementTrace>,
+    /// What evaluation skipped, and why.
+    pub notes: Vec<Note>,
 }
 
 impl Observer for Vec<StatementTrace> {
@@ -330,11 +379,34 @@ impl PolicySet {
     pub fn explain(&self, request: &Request) -> Explanation {
         let mut statements = Vec::new();
         let outcome = self.evaluate_with(request, &mut statements);
-        Explanation { outcome, statements }
+        let mut notes = Vec::new();
+        if outcome.decider == Decider::NoPermissionNeeded {
+            notes.push(Note::PoliciesNotRead);
+        } else if self.rcps.iter().any(|level| !level.is_empty())
+            && !special::rcps_apply(request.action_parts_lower().0)
+        {
+            notes.push(Note::RcpsNotApplicable);
+        }
+        Explanation {
+            outcome,
+            statements,
+            notes,
+        }
     }
 
     pub fn evaluate_with<O: Observer>(&self, request: &Request, observer: &mut O) -> Outcome {
         let caller = request.caller();
+        let (service, name) = request.action_parts_lower();
+        // sts:GetCallerIdentity needs no permission and cannot be denied (spec §4.5);
+        // only an unauthenticated caller goes through the policies as usual.
+        if !matches!(caller, Caller::Anonymous)
+            && special::special_action(service, name) == SpecialAction::NoPermissionNeeded
+        {
+            return Outcome {
+                decision: Decision::Allow,
+                decider: Decider::NoPermissionNeeded,
+            };
+        }
         let iam = caller.is_iam_principal();
         let has_boundary = iam && !self.boundary.is_empty();
         let mut deny: Option<(PolicyRef, usize)> = None;
@@ -345,7 +417,13 @@ impl PolicySet {
             scan
         };
 
-        for (level, policies) in self.rcps.iter().enumerate() {
+        // RCPs bind only the services that support them (spec §4.2).
+        let rcps = if !self.rcps.is_empty() && special::rcps_apply(service) {
+            &self.rcps[..]
+        } else {
+            &[]
+        };
+        for (level, policies) in rcps.iter().enumerate() {
             for (index, p) in policies.iter().enumerate() {
                 note(
                     scan(p, PolicyRef::Rcp { level, index }, request, has_boundary, observer),

@@ -29,6 +29,7 @@ pub mod policy;
 pub mod principal;
 pub mod request;
 pub mod span;
+pub mod special;
 pub mod suggest;
 pub mod template;
 pub mod validate;
@@ -37,10 +38,11 @@ pub mod wildcard;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use evaluate::{
-    Decider, Decision, Element, Explanation, ImplicitReason, Outcome, PolicyRef, PolicySet, StatementOutcome,
+    Decider, Decision, Element, Explanation, ImplicitReason, Note, Outcome, PolicyRef, PolicySet, StatementOutcome,
 };
 pub use operator::ConditionOperator;
 pub use policy::{Effect, Policy, PolicyError, PolicyKind, Statement, Version};
 pub use principal::Strength;
 pub use request::{Caller, Context, ContextValue, Request, ResourceKind};
 pub use span::{LineCol, LineIndex, Span};
+pub use special::{SpecialAction, RCP_SERVICES};

@@ -23,7 +23,11 @@ impl PrincipalEntry {
             (PrincipalKind::Everyone, _) => Some(Strength::Direct),
             (PrincipalKind::Account { account }, c) => (c.account() == Some(account)).then_some(Strength::Account),
             (PrincipalKind::User { arn }, Caller::User { arn: a, .. }) => (arn == a).then_some(Strength::Direct),
-            (PrincipalKind::Role { arn, .. }, Caller::Role { arn: a, .. }) => (arn == a).then_some(Strength::Direct),
+            // A role ARN names the role's sessions at parent strength (spec §2.6). A bare
+            // role ARN caller is an unnamed session of its role (spec §0), so it is named
+            // the same way — by partition, account and role name, as session ARNs carry
+            // no path — and a grant to the role stays limited by the boundary and
+            // session policy whichever form the caller takes.
             (
                 PrincipalKind::Role {
                     partition,
@@ -35,6 +39,12 @@ impl PrincipalEntry {
                     partition: p,
                     account: a,
                     role,
+                    ..
+                }
+                | Caller::Role {
+                    partition: p,
+                    account: a,
+                    name: role,
                     ..
                 },
             ) => (partition == p && account == a && name == role).then_some(Strength::Parent),
@@ -63,14 +73,15 @@ impl PrincipalElement {
 
     /// `NotPrincipal` exempts a caller only when every level of its identity chain is
     /// listed: the account, then the role (for a session), then the session or user.
-    /// Callers with a permissions boundary are never exempt.
+    /// Callers with a permissions boundary are never exempt, whatever the list says —
+    /// `"NotPrincipal": "*"` included (spec §2.6, §4.5).
     fn exempts(&self, caller: &Caller, has_boundary: bool) -> bool {
+        if has_boundary {
+            return false;
+        }
         let listed = |pred: &dyn Fn(&PrincipalKind) -> bool| self.entries.iter().any(|e| pred(&e.kind));
         if listed(&|k| *k == PrincipalKind::Everyone) {
             return true;
-        }
-        if has_boundary {
-            return false;
         }
         let account_listed =
             |account: &str| listed(&|k| matches!(k, PrincipalKind::Account { account: a } if a == account));
@@ -81,9 +92,9 @@ impl PrincipalElement {
             Caller::User { account, arn, .. } => {
                 account_listed(account) && listed(&|k| matches!(k, PrincipalKind::User { arn: a } if a == arn))
             }
-            Caller::Role { account, arn, .. } => {
-                account_listed(account) && listed(&|k| matches!(k, PrincipalKind::Role { arn: a, .. } if a == arn))
-            }
+            // An unnamed session of the role: no session entry can list it, so like any
+            // session whose ARN is not listed it is never exempt (spec §0).
+            Caller::Role { .. } => false,
             Caller::RoleSession {
                 partition,
                 account,

@@ -299,7 +299,8 @@ impl Caller {
 pub enum ResourceKind {
     /// A KMS key (`arn:aws:kms:R:A:key/ID`): its key policy must allow.
     KmsKey,
-    /// An IAM role named by `sts:AssumeRole*`: its trust policy must allow.
+    /// An IAM role named by `sts:AssumeRole*`, `sts:TagSession` or
+    /// `sts:SetSourceIdentity` ([`crate::special`]): its trust policy must allow.
     RoleToAssume,
     Other,
 }
@@ -362,9 +363,10 @@ impl Request {
             ["arn", _, "kms", _, _, r] if r.starts_with("key/") => ResourceKind::KmsKey,
             ["arn", _, "iam", _, _, r]
                 if r.starts_with("role/")
-                    && action[..action_colon].eq_ignore_ascii_case("sts")
-                    && action[action_colon + 1..].len() >= 10
-                    && action[action_colon + 1..action_colon + 11].eq_ignore_ascii_case("assumerole") =>
+                    && crate::special::special_action(
+                        &action[..action_colon].to_ascii_lowercase(),
+                        &action[action_colon + 1..].to_ascii_lowercase(),
+                    ) == crate::special::SpecialAction::NeedsTrustPolicy =>
             {
                 ResourceKind::RoleToAssume
             }

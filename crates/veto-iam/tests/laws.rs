@@ -313,3 +313,149 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// One role, two spellings (spec §0): the bare role ARN is an unnamed session of
+// the role, so it and any session ARN of the role that no policy names get the
+// same decision, whatever the policies.
+
+const ROLE_TARGET: &str = "arn:aws:iam::111122223333:role/Target";
+const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/k";
+
+fn role_principal() -> impl Strategy<Value = Value> {
+    prop::sample::select(vec![
+        json!("*"),
+        json!({"AWS": "*"}),
+        json!({"AWS": ACCOUNT}),
+        json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}),
+        json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:role/R")}),
+        json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:role/team/R")}),
+        json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:role/Other")}),
+        json!({"AWS": format!("arn:aws:sts::{ACCOUNT}:assumed-role/R/other")}),
+        json!({"AWS": [ACCOUNT, format!("arn:aws:iam::{ACCOUNT}:role/R")]}),
+        json!({"AWS": [ACCOUNT, format!("arn:aws:iam::{ACCOUNT}:role/R"), format!("arn:aws:sts::{ACCOUNT}:assumed-role/R/other")]}),
+        json!({"AWS": "444455556666"}),
+        json!({"Service": "codepipeline.amazonaws.com"}),
+    ])
+}
+
+/// A statement for the role law: actions and resources of every special kind
+/// (KMS keys, trust, GetCallerIdentity, RCP-less services), `Principal` or, for a
+/// Deny, sometimes `NotPrincipal`.
+fn role_statement(with_principal: bool) -> impl Strategy<Value = Value> {
+    (
+        prop::bool::ANY,
+        prop::sample::subsequence(
+            vec![
+                "*",
+                "s3:*",
+                "s3:GetObject",
+                "kms:Decrypt",
+                "sts:AssumeRole",
+                "sts:TagSession",
+                "sts:*",
+                "ec2:*",
+            ],
+            1..3,
+        ),
+        prop::sample::subsequence(vec!["*", "arn:aws:s3:::b/*", KEY, ROLE_TARGET], 1..3),
+        role_principal(),
+        prop::bool::weighted(0.3),
+        prop::collection::vec(condition(), 0..2),
+    )
+        .prop_map(move |(allow, actions, resources, principal, negated, conditions)| {
+            let mut s =
+                json!({"Effect": if allow { "Allow" } else { "Deny" }, "Action": actions, "Resource": resources});
+            if with_principal {
+                let element = if negated && !allow { "NotPrincipal" } else { "Principal" };
+                s[element] = principal;
+            }
+            let mut block = serde_json::Map::new();
+            for c in conditions {
+                for (op, keys) in c.as_object().unwrap() {
+                    let entry = block.entry(op.clone()).or_insert_with(|| json!({}));
+                    for (k, v) in keys.as_object().unwrap() {
+                        entry[k] = v.clone();
+                    }
+                }
+            }
+            if !block.is_empty() {
+                s["Condition"] = Value::Object(block);
+            }
+            s
+        })
+}
+
+fn role_policy(with_principal: bool) -> impl Strategy<Value = Value> {
+    prop::collection::vec(role_statement(with_principal), 1..4)
+        .prop_map(|statements| json!({"Version": "2012-10-17", "Statement": statements}))
+}
+
+fn role_policy_set() -> impl Strategy<Value = PolicySet> {
+    (
+        prop::collection::vec(role_policy(false), 0..3),
+        prop::option::of(role_policy(true)),
+        prop::option::weighted(0.4, role_policy(false)),
+        prop::option::weighted(0.4, role_policy(false)),
+        prop::collection::vec(role_policy(false), 0..2),
+        prop::collection::vec(role_policy(true), 0..2),
+    )
+        .prop_map(|(identity, resource, boundary, session, scps, rcps)| PolicySet {
+            identity: identity.iter().map(parse).collect(),
+            resource: resource.as_ref().map(parse),
+            boundary: boundary.iter().map(parse).collect(),
+            session: session.as_ref().map(parse),
+            scps: if scps.is_empty() {
+                vec![]
+            } else {
+                vec![scps.iter().map(parse).collect()]
+            },
+            rcps: rcps.iter().map(|p| vec![parse(p)]).collect(),
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    /// A bare role ARN and a session ARN of the same role always get the same
+    /// decision (spec §0), for the role with and without a path, same account and
+    /// cross-account, on every kind of action the evaluator treats specially.
+    #[test]
+    fn bare_role_and_session_agree(
+        set in role_policy_set(),
+        bare in prop::sample::select(vec![
+            format!("arn:aws:iam::{ACCOUNT}:role/R"),
+            format!("arn:aws:iam::{ACCOUNT}:role/team/R"),
+        ]),
+        (action, resource) in prop::sample::select(vec![
+            ("s3:GetObject", "arn:aws:s3:::b/k"),
+            ("kms:Decrypt", KEY),
+            ("sts:AssumeRole", ROLE_TARGET),
+            ("sts:TagSession", ROLE_TARGET),
+            ("sts:SetSourceIdentity", ROLE_TARGET),
+            ("sts:GetCallerIdentity", "*"),
+            ("ec2:StartInstances", "arn:aws:ec2:us-east-1:111122223333:instance/i-1"),
+        ]),
+        resource_account in prop::sample::select(vec![None, Some("111122223333"), Some("444455556666")]),
+        secure in prop::option::of(prop::sample::select(vec!["true", "false"])),
+        team in prop::option::of(prop::sample::select(vec!["dev", "ops"])),
+    ) {
+        let mut context = Context::new();
+        if let Some(v) = secure {
+            context.insert("aws:SecureTransport", ContextValue::Single(v.into())).unwrap();
+        }
+        if let Some(v) = team {
+            context.insert("aws:PrincipalTag/team", ContextValue::Single(v.into())).unwrap();
+        }
+        let session = format!("arn:aws:sts::{ACCOUNT}:assumed-role/R/fresh-session");
+        let decide = |principal: &str| {
+            let request = Request::new(principal, action, resource, resource_account, context.clone()).unwrap();
+            (set.evaluate(&request), set.explain(&request).outcome.decision)
+        };
+        let (bare_fast, bare_traced) = decide(&bare);
+        let (session_fast, session_traced) = decide(&session);
+        prop_assert_eq!(bare_fast, bare_traced);
+        prop_assert_eq!(session_fast, session_traced);
+        prop_assert_eq!(bare_fast, session_fast, "{} vs {} on {} {}", bare, session, action, resource);
+    }
+}

@@ -828,6 +828,12 @@ impl<'a> Prover<'a> {
                 if decision != Decision::Allow {
                     return Ok(None);
                 }
+                // sts:GetCallerIdentity is allowed to everyone authenticated whatever
+                // the policy says (spec §4.5): no access the policy opens.
+                let (service, name) = request.action_parts_lower();
+                if veto_iam::special::special_action(service, name) == veto_iam::SpecialAction::NoPermissionNeeded {
+                    return Ok(None);
+                }
                 // Anonymous callers and service principals stand for anyone; an
                 // IAM principal of an account no literal names, for every account.
                 let outsider = match request.caller().account() {
@@ -1298,6 +1304,8 @@ impl<'a> Prover<'a> {
             .collect();
         let mut groups: Vec<ActionGroup> = Vec::new();
         let mut index: HashMap<Signature, usize> = HashMap::new();
+        let has_rcps = |set: &PolicySet| set.rcps.iter().any(|level| !level.is_empty());
+        let any_rcps = has_rcps(self.policies) || matches!(self.goal, Goal::NewAccess { old } if has_rcps(old));
         let mut distinct_actions: Vec<&veto_iam::policy::ActionElement> = Vec::new();
         let mut seen_actions: std::collections::HashSet<(bool, Vec<&str>)> = std::collections::HashSet::new();
         for s in all {
@@ -1369,13 +1377,17 @@ impl<'a> Prover<'a> {
                 resource_cache.insert(formats.clone(), classes);
             }
             let classes = &resource_cache[&formats];
-            // Actions the evaluator treats specially get classes of their own.
-            let assumes = (lower_prefix == "sts" && lower_name.starts_with("assumerole"))
-                || (lower_prefix == "s3"
-                    && matches!(
-                        lower_name.as_str(),
-                        "getbucketpolicy" | "putbucketpolicy" | "deletebucketpolicy"
-                    ));
+            // Actions the evaluator treats specially get classes of their own: the
+            // trust-policy and no-permission actions (spec §4.5), the bucket owner's
+            // bucket-policy actions, and — when RCPs are in play — the services RCPs
+            // apply to (spec §4.2).
+            let special = veto_iam::special::special_action(&lower_prefix, &lower_name);
+            let owner_bucket_policy = lower_prefix == "s3"
+                && matches!(
+                    lower_name.as_str(),
+                    "getbucketpolicy" | "putbucketpolicy" | "deletebucketpolicy"
+                );
+            let rcps = any_rcps && veto_iam::special::rcps_apply(&lower_prefix);
             let keys: Vec<bool> = mentioned
                 .iter()
                 .map(|k| self.catalog.key_applies(service, action, k))
@@ -1385,7 +1397,9 @@ impl<'a> Prover<'a> {
             let signature = Signature {
                 bits,
                 resources: resource_bits,
-                assumes,
+                special,
+                owner_bucket_policy,
+                rcps,
                 keys,
             };
             if let std::collections::hash_map::Entry::Vacant(e) = index.entry(signature) {
@@ -1825,7 +1839,10 @@ struct Signature {
     bits: Vec<bool>,
     /// The combinations of resource patterns the action's ARNs can produce.
     resources: Vec<Vec<bool>>,
-    assumes: bool,
+    special: veto_iam::SpecialAction,
+    owner_bucket_policy: bool,
+    /// RCPs are given (in either set) and apply to the action's service.
+    rcps: bool,
     keys: Vec<bool>,
 }
 

@@ -31,6 +31,10 @@ const ACTIONS: &[(&str, &[&str])] = &[
         &["arn:aws:s3:::b", "arn:aws:s3:::c", "arn:aws:s3:::bx"],
     ),
     ("s3:GetBucketPolicy", &["arn:aws:s3:::b", "arn:aws:s3:::c"]),
+    // The evaluator's special actions (spec §4.5) and a service RCPs skip (§4.2).
+    ("sts:GetCallerIdentity", &["*"]),
+    ("sts:TagSession", &["arn:aws:iam::111122223333:role/T"]),
+    ("sns:Publish", &["arn:aws:sns:us-east-1:111122223333:t"]),
 ];
 
 fn condition() -> impl Strategy<Value = Value> {
@@ -80,7 +84,19 @@ fn principal_entry() -> impl Strategy<Value = Value> {
 fn statement(resource_policy: bool) -> impl Strategy<Value = Value> {
     (
         any::<bool>(),
-        prop::sample::subsequence(vec!["s3:*", "s3:Get*", "s3:PutObject", "s3:List*", "s3:*Object"], 1..3),
+        prop::sample::subsequence(
+            vec![
+                "s3:*",
+                "s3:Get*",
+                "s3:PutObject",
+                "s3:List*",
+                "s3:*Object",
+                "sts:*",
+                "sns:*",
+                "*",
+            ],
+            1..3,
+        ),
         prop::sample::subsequence(
             vec![
                 "*",
@@ -124,7 +140,14 @@ fn policy(resource_policy: bool) -> impl Strategy<Value = Value> {
 fn property() -> impl Strategy<Value = Value> {
     (
         any::<bool>(),
-        prop::sample::select(vec!["s3:*", "s3:PutObject", "s3:GetObject", "s3:List*"]),
+        prop::sample::select(vec![
+            "s3:*",
+            "s3:PutObject",
+            "s3:GetObject",
+            "s3:List*",
+            "sts:*",
+            "sns:*",
+        ]),
         prop::sample::select(vec!["*", "arn:aws:s3:::b", "arn:aws:s3:::b/*"]),
         prop::collection::vec(condition(), 0..2),
         prop::sample::subsequence(vec!["Allow", "ExplicitDeny", "ImplicitDeny"], 1..3),
@@ -275,8 +298,21 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
-    fn prover_agrees_with_evaluator(identity in policy(false), resource in policy(true), prop_json in property(), seed in any::<u64>()) {
-        let set = PolicySet { identity: vec![load(&identity)], resource: Some(load(&resource)), ..PolicySet::default() };
+    fn prover_agrees_with_evaluator(
+        identity in policy(false),
+        resource in policy(true),
+        boundary in prop::option::weighted(0.3, policy(false)),
+        rcp in prop::option::weighted(0.3, policy(true)),
+        prop_json in property(),
+        seed in any::<u64>(),
+    ) {
+        let set = PolicySet {
+            identity: vec![load(&identity)],
+            resource: Some(load(&resource)),
+            boundary: boundary.iter().map(load).collect(),
+            rcps: rcp.iter().map(|p| vec![load(p)]).collect(),
+            ..PolicySet::default()
+        };
         let text = prop_json.to_string();
         let parsed = veto_iam::json::parse(&text).unwrap();
         let property = read_property(&text, &parsed).map_err(|(m, _)| TestCaseError::fail(m))?;
