@@ -2,18 +2,21 @@
 //!
 //! A property says: for **every** request in a described set the decision is in
 //! an accepted set (or: **some** request's is). [`prove`] answers `holds`,
-//! `fails` with a concrete request, or `unknown` with the reason.
+//! `fails` with a concrete request, `unknown` with the reason, or `empty` when the
+//! set holds no request AWS could send.
 //!
 //! The method: the literals and patterns the policies and the property mention cut
 //! each dimension of a request into finitely many classes — principals by the
 //! entries that name them, actions by the patterns they match (over the AWS
-//! catalog), resources and string values by the combinations of patterns a
+//! catalog), resources and string values by the combinations of conditions a
 //! string can satisfy (a product automaton, [`automaton`]), numbers, dates and
 //! IP addresses by the intervals their constants make ([`values`]), booleans by
-//! value, and absence on its own. One witness per class covers the class. The
-//! search walks the combinations, but per (principal, action, resource) only the
-//! keys of the statements still alive there, and evaluates every candidate with
-//! the real evaluator: a returned request always replays to the claimed decision.
+//! value, and absence on its own. Keys derived from the caller follow from it
+//! ([`derived`]), so only requests AWS could send are searched. One witness per
+//! class covers the class. Dimensions no statement ties together are searched
+//! independently (components of keys combined by what they contribute to the
+//! decision; callers by class), and every candidate is evaluated with the real
+//! evaluator: a returned request always replays to the claimed decision.
 
 pub mod automaton;
 pub mod derived;
