@@ -119,6 +119,15 @@ const ALWAYS_PRESENT: [&str; 3] = ["aws:securetransport", "aws:currenttime", "aw
 
 struct Unknown(String);
 
+/// Policy variables in resources that the prover decides: keys whose value the
+/// caller fixes (absent for callers without one), see [`derived`].
+const CALLER_VARIABLES: [&str; 4] = [
+    "aws:username",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principaltype",
+];
+
 /// The option that stands for the instant (both time keys, which agree).
 const TIME: &str = "@time";
 
@@ -443,7 +452,7 @@ impl<'a> Prover<'a> {
         let keys = self.key_conditions(&all)?;
         let principals = self.principals(&all, &keys)?;
         let accounts = self.accounts(&all);
-        let resource_atoms = self.resource_atoms(&tagged);
+        let resource_atoms = self.resource_atoms(&tagged, &principals);
         let action_groups = self.action_groups(&all, &resource_atoms)?;
         let mut domains: HashMap<String, Vec<Option<ContextValue>>> = HashMap::new();
         let instants = self.instants(&keys)?;
@@ -472,10 +481,14 @@ impl<'a> Prover<'a> {
                         let probe = Request::new(principal, &action_name, resource, Some(account), Context::new())
                             .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))?;
                         // Statements still alive here, before conditions.
+                        // A resource with a variable cannot be judged without the
+                        // variable's key: such a statement counts as alive.
+                        let dynamic = has_dynamic_resource;
                         let alive = |s: &&Statement| {
                             !matches!(
                                 s.evaluate(&probe, has_boundary),
                                 StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
+                                    && !(matches!(e, veto_iam::Element::Resource | veto_iam::Element::NotResource) && dynamic(s))
                             )
                         };
                         // Membership of the property's set never depends on boundaries:
@@ -483,11 +496,22 @@ impl<'a> Prover<'a> {
                         let member_possible = !matches!(
                             self.property.request.evaluate(&probe, false),
                             StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
+                                && !(matches!(e, veto_iam::Element::Resource | veto_iam::Element::NotResource)
+                                    && has_dynamic_resource(&self.property.request))
                         );
                         if !member_possible {
                             continue;
                         }
                         let mut relevant: BTreeSet<String> = BTreeSet::new();
+                        // The keys of resource variables must be in the request (a
+                        // statement whose variable is missing looks dead without them).
+                        for s in &here {
+                            for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
+                                if let GlobValue::Dynamic(t) = &p.matcher {
+                                    relevant.extend(t.variables().map(str::to_string));
+                                }
+                            }
+                        }
                         for s in here.iter().filter(|s| alive(s)) {
                             for c in &s.conditions {
                                 relevant.insert(c.key_lower.clone());
@@ -933,9 +957,15 @@ impl<'a> Prover<'a> {
     fn refuse_variables(&self, all: &[&Statement]) -> Found<()> {
         for s in all {
             if let Some(r) = &s.resource {
-                if let Some(p) = r.patterns.iter().find(|p| matches!(p.matcher, GlobValue::Dynamic(_))) {
+                // Variables of keys the caller fixes (`${aws:username}` home folders)
+                // are decided: each caller's resource pattern is instantiated.
+                let undecided = |p: &&veto_iam::policy::ResourcePattern| match &p.matcher {
+                    GlobValue::Dynamic(t) => t.variables().any(|v| !CALLER_VARIABLES.contains(&v)),
+                    GlobValue::Static(_) => false,
+                };
+                if let Some(p) = r.patterns.iter().find(undecided) {
                     return Err(Unknown(format!(
-                        "unknown: `{}` holds a policy variable, which ties the resource to a context key; the prover decides resources and keys separately",
+                        "unknown: `{}` holds a policy variable of a key the caller does not fix, which ties the resource to a context key; the prover decides resources and keys separately",
                         p.text
                     )));
                 }
@@ -1065,7 +1095,14 @@ impl<'a> Prover<'a> {
             "aws:userid",
             "aws:resourceaccount",
         ];
-        let naming = NAMING.iter().any(|k| keys.contains_key(*k));
+        let variables = tagged.iter().any(|t| {
+            t.statement
+                .resource
+                .iter()
+                .flat_map(|r| r.patterns.iter())
+                .any(|p| matches!(p.matcher, GlobValue::Dynamic(_)))
+        });
+        let naming = variables || NAMING.iter().any(|k| keys.contains_key(*k));
         // Statements keyed by everything but their Principal.
         let mut group_ids: HashMap<String, usize> = HashMap::new();
         let groups: Vec<usize> = tagged
@@ -1421,7 +1458,21 @@ impl<'a> Prover<'a> {
     /// conditions) contribute alike, so only whether *any* of them matches counts.
     /// That keeps many overlapping wildcard resources of one shape from
     /// multiplying the resource classes.
-    fn resource_atoms(&self, tagged: &[Tagged]) -> Vec<ResourceAtom> {
+    fn resource_atoms(&self, tagged: &[Tagged], principals: &[String]) -> Vec<ResourceAtom> {
+        // Each caller's values of the variables a resource may hold.
+        let callers: Vec<Context> = principals
+            .iter()
+            .filter_map(|p| Caller::parse(p).ok())
+            .map(|caller| {
+                let mut context = Context::new();
+                for key in CALLER_VARIABLES {
+                    if let Some(derived::Derivation::Fixed(Some(v))) = derived::derivation(key, &caller, None) {
+                        context = context.with(key, v);
+                    }
+                }
+                context
+            })
+            .collect();
         let mut atoms: Vec<ResourceAtom> = Vec::new();
         let mut index: HashMap<CharPattern, usize> = HashMap::new();
         let mut group_ids: HashMap<String, usize> = HashMap::new();
@@ -1454,9 +1505,26 @@ impl<'a> Prover<'a> {
             );
             let next = group_ids.len();
             let group = *group_ids.entry(key).or_insert(next);
+            // (pattern, text, whether it is one caller's instance: then a group of its
+            // own, since the statement uses only the caller's instance)
+            let mut instances: Vec<(Vec<Atom>, &str, bool)> = Vec::new();
             for p in &resource.patterns {
-                if let GlobValue::Static(pattern) = &p.matcher {
-                    let pattern = atoms_to_pattern(pattern.atoms(), false);
+                match &p.matcher {
+                    GlobValue::Static(pattern) => instances.push((pattern.atoms().to_vec(), &p.text, false)),
+                    GlobValue::Dynamic(template) => {
+                        for context in &callers {
+                            let mut atoms = Vec::new();
+                            if template.expand_atoms(context, true, &mut atoms) {
+                                instances.push((atoms, &p.text, true));
+                            }
+                        }
+                    }
+                }
+            }
+            for (pattern_atoms, text, own) in instances {
+                {
+                    let pattern = atoms_to_pattern(&pattern_atoms, false);
+                    let group = if own { usize::MAX / 2 - atoms.len() } else { group };
                     // One atom per distinct pattern; a pattern used by statements of
                     // different groups is a group of its own.
                     match index.get(&pattern) {
@@ -1471,7 +1539,7 @@ impl<'a> Prover<'a> {
                             index.insert(pattern.clone(), atoms.len());
                             atoms.push(ResourceAtom {
                                 pattern,
-                                service: literal_service(&p.text),
+                                service: literal_service(text),
                                 group,
                                 shared: false,
                             });
@@ -1833,8 +1901,18 @@ fn relevant_time(all: &[&Statement], probe: &Request, has_boundary: bool) -> boo
             && !matches!(
                 s.evaluate(probe, has_boundary),
                 StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
+                    && !(matches!(e, veto_iam::Element::Resource | veto_iam::Element::NotResource)
+                        && has_dynamic_resource(s))
             )
     })
+}
+
+/// Does a Resource or NotResource entry hold a policy variable?
+fn has_dynamic_resource(s: &Statement) -> bool {
+    s.resource
+        .iter()
+        .flat_map(|r| r.patterns.iter())
+        .any(|p| matches!(p.matcher, GlobValue::Dynamic(_)))
 }
 
 #[derive(Hash, PartialEq, Eq)]

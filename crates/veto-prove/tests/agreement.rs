@@ -19,6 +19,7 @@ const ACTIONS: &[(&str, &[&str])] = &[
             "arn:aws:s3:::b/x/y",
             "arn:aws:s3:::c/k",
             "arn:aws:s3:::bx/k",
+            "arn:aws:s3:::b/alice/k",
         ],
     ),
     (
@@ -104,6 +105,7 @@ fn statement(resource_policy: bool) -> impl Strategy<Value = Value> {
                 "arn:aws:s3:::b/*",
                 "arn:aws:s3:::b*",
                 "arn:aws:s3:::c/*",
+                "arn:aws:s3:::b/${aws:username}/*",
             ],
             1..3,
         ),
@@ -265,7 +267,7 @@ fn sample_requests(seed: u64) -> Vec<Request> {
             let principal = principals[next(principals.len())];
             // Only requests AWS could send: the caller's derived keys follow from it.
             let caller = veto_iam::Caller::parse(principal).unwrap();
-            for key in ["aws:PrincipalArn", "aws:PrincipalAccount"] {
+            for key in ["aws:PrincipalArn", "aws:PrincipalAccount", "aws:username"] {
                 if let Some(derived::Derivation::Fixed(Some(v))) =
                     derived::derivation(&key.to_ascii_lowercase(), &caller, Some(account))
                 {
