@@ -484,20 +484,13 @@ impl<'a> Prover<'a> {
                         // A resource with a variable cannot be judged without the
                         // variable's key: such a statement counts as alive.
                         let dynamic = has_dynamic_resource;
-                        let alive = |s: &&Statement| {
-                            !matches!(
-                                s.evaluate(&probe, has_boundary),
-                                StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
-                                    && !(matches!(e, veto_iam::Element::Resource | veto_iam::Element::NotResource) && dynamic(s))
-                            )
-                        };
+                        let alive =
+                            |s: &&Statement| !dead_before_conditions(s.evaluate(&probe, has_boundary), dynamic(s));
                         // Membership of the property's set never depends on boundaries:
                         // its NotPrincipal lists whom the property is about.
-                        let member_possible = !matches!(
+                        let member_possible = !dead_before_conditions(
                             self.property.request.evaluate(&probe, false),
-                            StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
-                                && !(matches!(e, veto_iam::Element::Resource | veto_iam::Element::NotResource)
-                                    && has_dynamic_resource(&self.property.request))
+                            has_dynamic_resource(&self.property.request),
                         );
                         if !member_possible {
                             continue;
@@ -1898,13 +1891,20 @@ fn relevant_time(all: &[&Statement], probe: &Request, has_boundary: bool) -> boo
         s.conditions
             .iter()
             .any(|c| ALWAYS_PRESENT[1..].contains(&c.key_lower.as_str()))
-            && !matches!(
-                s.evaluate(probe, has_boundary),
-                StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
-                    && !(matches!(e, veto_iam::Element::Resource | veto_iam::Element::NotResource)
-                        && has_dynamic_resource(s))
-            )
+            && !dead_before_conditions(s.evaluate(probe, has_boundary), has_dynamic_resource(s))
     })
+}
+
+/// Did a statement fail on Principal, Action or Resource (not on a condition)?
+/// A resource holding a variable cannot be judged before the variable's key is
+/// in the request, so with `dynamic` a Resource miss does not count.
+fn dead_before_conditions(outcome: StatementOutcome, dynamic: bool) -> bool {
+    use veto_iam::Element;
+    match outcome {
+        StatementOutcome::Matched(_) | StatementOutcome::NotMatched(Element::Condition(_)) => false,
+        StatementOutcome::NotMatched(Element::Resource | Element::NotResource) => !dynamic,
+        StatementOutcome::NotMatched(_) => true,
+    }
 }
 
 /// Does a Resource or NotResource entry hold a policy variable?
