@@ -362,12 +362,24 @@ fn prove_batch_reports_bad_lines_like_eval() {
 
 #[test]
 fn prove_batch_and_files() {
-    let out = veto(&["prove", "--batch", "tests/prove/corpus.jsonl"], None);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let lines: Vec<serde_json::Value> = text(&out.stdout)
+    // The hand-written corpus's empty-set cases are input errors (exit 2), each an error line.
+    let out = veto(&["prove", "--batch", "tests/prove/round2.jsonl"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let round2: Vec<serde_json::Value> = text(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    let out = veto(&["prove", "--batch", "tests/prove/corpus.jsonl"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    lines.extend(round2);
+    for l in lines.iter().filter(|l| l.get("error").is_some()) {
+        assert!(l["id"].as_str().unwrap().starts_with("empty/"), "{l}");
+    }
+    assert_eq!(lines.iter().filter(|l| l.get("error").is_some()).count(), 4);
     let bucket = lines.iter().find(|l| l["id"] == "seed/bucket-tls-deny-fails").unwrap();
     assert_eq!(bucket["result"], "fails");
     assert_eq!(

@@ -117,7 +117,7 @@ case("keys/misspelt-key-always-absent", "holds", "a misspelt key is never sent, 
      prop("every", ["ExplicitDeny"], Action="s3:PutObject", Resource="arn:aws:s3:::b/*"),
      resource_policy={"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*",
                                                              "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encription": "aws:kms"}}}]})
-case("variables/unknown", "unknown", "a policy variable ties the resource to a context key",
+case("variables/unknown", "fails", "issue 14: ${aws:username} is decided per caller: a user reads its own home folder",
      prop("every", ["ImplicitDeny"], Action="s3:GetObject"),
      identity_policies=[{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]}])
 case("scp/level-blocks", "holds", "§4.2 an SCP level without Allow blocks every IAM principal",

@@ -96,6 +96,22 @@ case("two-findings", ["IAM-MISSING-QUALIFIER", "IAM-UNKNOWN-KEY"], "every findin
      {"Action": "s3:PutObjectTagging", "Resource": OBJ,
       "Condition": {"StringEquals": {"aws:TagKeys": "env", "s3:x-amz-server-side-encription": "aws:kms"}}})
 
+# Trust policies of OIDC providers, Cognito and SAML as AWS documents them, and keys
+# AWS's own managed policies use (issue 12): written as JSON, one case a line.
+HAND = r'''
+{"id": "github-oidc-trust", "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:*"}}}]}, "expect": [], "why": "the GitHub Actions OIDC trust policy from the IAM User Guide: provider claims are keys"}
+{"id": "eks-oidc-trust", "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:default:my-sa", "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com"}}}]}, "expect": [], "why": "EKS IRSA trust policy: any OIDC provider's aud/sub"}
+{"id": "oidc-claim-misspelt", "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringLike": {"token.actions.githubusercontent.com:subject": "repo:o/r:*"}}}]}, "expect": ["IAM-UNKNOWN-KEY"], "why": "subject is no claim IAM reads"}
+{"id": "cognito-trust", "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-2:12345678-abcd-abcd-abcd-123456790ab"}, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}}]}, "expect": [], "why": "Cognito identity pool trust policy (Cognito developer guide)"}
+{"id": "saml-trust", "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/ExampleOrgSSOProvider"}, "Action": "sts:AssumeRoleWithSAML", "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]}, "expect": [], "why": "SAML trust policy (IAM User Guide): SAML:aud is STS's key, any case"}
+{"id": "key-of-another-service", "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "aws-marketplace:StartChangeSet", "Resource": "*", "Condition": {"StringEquals": {"catalog:ChangeType": "AddRevisions"}}}]}, "expect": [], "why": "catalog:ChangeType belongs to aws-marketplace (AWSMarketplaceSellerOfferManagement)"}
+{"id": "documented-key-the-data-lacks", "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "organizations:DescribeOrganization", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalOrgMasterAccountId": "${aws:PrincipalAccount}"}}}]}, "expect": [], "why": "AWSSSOServiceRolePolicy uses it"}
+{"id": "arnlike-on-arn-valued-string-key", "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"ArnLike": {"kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::bucket/*"}}}]}, "expect": [], "why": "ArnLike on a String key holding ARNs (44 times in AWS managed policies)"}
+{"id": "arnlike-on-string-key-non-arn", "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"ArnLike": {"kms:EncryptionContext:team": "blue"}}}]}, "expect": ["IAM-OPERATOR-TYPE"], "why": "ArnLike on a value that is no ARN is never true"}
+'''
+for line in HAND.strip().splitlines():
+    CASES.append(json.loads(line))
+
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "findings.jsonl"), "w") as f:
     for c in CASES:
         f.write(json.dumps(c) + "\n")

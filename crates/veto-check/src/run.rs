@@ -464,7 +464,8 @@ fn prove(set: &ast::RequestSet, every: bool, binding: &str, target: &Target) -> 
     };
     let answer = veto_prove::prove(&policies, &property, &Limits::default());
     match (answer.verdict, every) {
-        (Verdict::Holds, true) | (Verdict::Holds, false) => None,
+        // An empty set: the rule's requests cannot reach this target, so it does not apply.
+        (Verdict::Holds, true) | (Verdict::Holds, false) | (Verdict::Empty, _) => None,
         (Verdict::Fails, true) => {
             let Some(r) = answer.request else {
                 // A failed proof always carries its counterexample; without one the

@@ -197,7 +197,32 @@ pub fn run_prove(args: ProveArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     };
+    if let Err((message, span)) = property::check_not_empty(&property, veto_catalog::catalog()) {
+        eprintln!(
+            "{}",
+            crate::render::render(&source, crate::render::Kind::Error, &message, span, "here", None)
+        );
+        return ExitCode::from(EXIT_INPUT);
+    }
     let answer = veto_prove::prove(&set, &property, &Limits::default());
+    if answer.verdict == Verdict::Empty {
+        let span = veto_iam::Span {
+            start: 0,
+            end: text.len().min(1),
+        };
+        eprintln!(
+            "{}",
+            crate::render::render(
+                &source,
+                crate::render::Kind::Error,
+                &answer.reason,
+                span,
+                "this property",
+                None
+            )
+        );
+        return ExitCode::from(EXIT_INPUT);
+    }
     println!("{}: {}", answer.verdict.as_str(), answer.reason);
     if let Some(r) = &answer.request {
         println!("request: {}", veto_check::run::words(r));
@@ -214,6 +239,7 @@ pub fn run_prove(args: ProveArgs) -> ExitCode {
     match answer.verdict {
         Verdict::Holds => ExitCode::SUCCESS,
         Verdict::Fails | Verdict::Unknown => ExitCode::from(1),
+        Verdict::Empty => ExitCode::from(EXIT_INPUT),
     }
 }
 
@@ -247,6 +273,12 @@ fn run_batch(path: &str) -> ExitCode {
     jsonl::run(path, |text, source| match property::parse_line(text) {
         Ok(case) => {
             let answer = veto_prove::prove(&case.policies, &case.property, &Limits::default());
+            if answer.verdict == Verdict::Empty {
+                // An empty set is bad input, reported at the property.
+                let at = text.find("\"property\"").unwrap_or(0);
+                let (line, column) = source.location(at);
+                return jsonl::error_line(Some(&case.id_json), &answer.reason, line, column);
+            }
             answer_json(jsonl::id_value(Some(&case.id_json)), &answer)
         }
         Err(e) => {
@@ -318,12 +350,17 @@ fn report_witnesses(answer: &Answer, format: crate::OutputFormat, what: &str) ->
             let witnesses: Vec<Value> = answer.witnesses.iter().map(request_json).collect();
             println!(
                 "{}",
-                json!({"result": answer.verdict.as_str(), "reason": answer.reason, "witnesses": witnesses})
+                json!({"result": answer.verdict.as_str(), "reason": answer.reason, "witnesses": witnesses, "restricted_to": answer.restricted_to})
             );
         }
         crate::OutputFormat::Text => match answer.verdict {
-            Verdict::Unknown => println!("unknown: {}", answer.reason),
-            Verdict::Fails => println!("no {what}: {}", answer.reason),
+            Verdict::Unknown | Verdict::Empty => println!("unknown: {}", answer.reason),
+            Verdict::Fails => {
+                println!("no {what}: {}", answer.reason);
+                for who in &answer.restricted_to {
+                    println!("  can get in: {who}");
+                }
+            }
             Verdict::Holds => {
                 println!("{what}: {}", answer.reason);
                 for w in &answer.witnesses {
@@ -334,7 +371,7 @@ fn report_witnesses(answer: &Answer, format: crate::OutputFormat, what: &str) ->
     }
     match answer.verdict {
         Verdict::Fails => ExitCode::SUCCESS,
-        Verdict::Holds | Verdict::Unknown => ExitCode::from(1),
+        Verdict::Holds | Verdict::Unknown | Verdict::Empty => ExitCode::from(1),
     }
 }
 

@@ -55,6 +55,8 @@ pub enum Sym {
     /// One character other than `:` and `/` (an ARN-format placeholder such as `${Region}`).
     SegmentChar,
     SegmentRun,
+    /// One ASCII digit (an account ID's).
+    Digit,
 }
 
 impl Sym {
@@ -65,6 +67,7 @@ impl Sym {
             Sym::AnyChar | Sym::AnyRun => true,
             Sym::FieldChar | Sym::FieldRun => c != ':',
             Sym::SegmentChar | Sym::SegmentRun => c != ':' && c != '/',
+            Sym::Digit => c.is_ascii_digit(),
         }
     }
 
@@ -208,7 +211,11 @@ fn close(all: &[&CharPattern], state: &mut ProductState) {
     let mut i = 0;
     while i < state.len() {
         let (p, pos) = state[i];
-        let syms = &all[p as usize].syms;
+        let Some(pattern) = all.get(p as usize) else {
+            i += 1;
+            continue;
+        };
+        let syms = &pattern.syms;
         if (pos as usize) < syms.len() && syms[pos as usize].is_run() {
             state.push((p, pos + 1));
         }
@@ -221,7 +228,10 @@ fn close(all: &[&CharPattern], state: &mut ProductState) {
 fn step(all: &[&CharPattern], state: &ProductState, c: char) -> ProductState {
     let mut next = Vec::with_capacity(state.len());
     for &(p, pos) in state {
-        let pattern = all[p as usize];
+        // Markers of settled groups are carried by the caller.
+        let Some(&pattern) = all.get(p as usize) else {
+            continue;
+        };
         let Some(&sym) = pattern.syms.get(pos as usize) else {
             continue;
         };
@@ -237,8 +247,15 @@ fn step(all: &[&CharPattern], state: &ProductState, c: char) -> ProductState {
 /// Walks the product of `patterns`, keeping strings that `domain` accepts (any of
 /// its patterns; all strings when it is empty). `alphabet` must hold every
 /// character that matters plus one that no pattern names.
+///
+/// `groups[i]` is the group of pattern `i` (a condition's values: what matters is
+/// whether *any* of them matches); the verdicts are per group. A pattern that
+/// reaches a tail of `*` accepts every continuation, so its group is settled for
+/// good: the walk records that and drops the whole group's positions, which keeps
+/// many "contains" patterns of one condition from multiplying the states.
 pub fn classes(
     patterns: &[CharPattern],
+    groups: &[usize],
     domain: &[CharPattern],
     alphabet: &[char],
     max_states: usize,
@@ -246,9 +263,47 @@ pub fn classes(
 ) -> Result<Classes, TooLarge> {
     let all: Vec<&CharPattern> = patterns.iter().chain(domain.iter()).collect();
     let first_domain = patterns.len() as u32;
+    let group_count = groups.iter().map(|g| g + 1).max().unwrap_or(0);
+    // A settled group g is the marker entry (all.len() + g, 0).
+    let marker = |g: usize| (all.len() + g) as u32;
+    let settle = |state: &mut ProductState| {
+        let mut settled: Vec<usize> = Vec::new();
+        for &(p, pos) in state.iter() {
+            if p < first_domain {
+                let syms = &all[p as usize].syms;
+                let absorbing = (pos as usize) < syms.len() && syms[pos as usize..].iter().all(|s| *s == Sym::AnyRun);
+                if absorbing {
+                    settled.push(groups[p as usize]);
+                }
+            }
+        }
+        if settled.is_empty() {
+            return;
+        }
+        state.retain(|&(p, _)| p >= first_domain || !settled.contains(&groups[p as usize]));
+        for g in settled {
+            state.push((marker(g), 0));
+        }
+        state.sort_unstable();
+        state.dedup();
+    };
     let accepting = |state: &ProductState, p: u32| state.binary_search(&(p, all[p as usize].syms.len() as u32)).is_ok();
+    let verdicts = |state: &ProductState| -> Vec<bool> {
+        let mut v = vec![false; group_count];
+        for &(p, pos) in state {
+            if p < first_domain {
+                if pos as usize == all[p as usize].syms.len() {
+                    v[groups[p as usize]] = true;
+                }
+            } else if p as usize >= all.len() {
+                v[p as usize - all.len()] = true;
+            }
+        }
+        v
+    };
     let mut start: ProductState = (0..all.len() as u32).map(|p| (p, 0)).collect();
     close(&all, &mut start);
+    settle(&mut start);
     let mut seen: FastMap<ProductState, usize> = FastMap::default();
     let mut states: Vec<(ProductState, Option<(usize, char)>)> = Vec::new();
     seen.insert(start.clone(), 0);
@@ -263,16 +318,21 @@ pub fn classes(
         let current = states[cursor].0.clone();
         let in_domain = domain.is_empty() || (first_domain..all.len() as u32).any(|p| accepting(&current, p));
         if in_domain {
-            let verdicts: Vec<bool> = (0..first_domain).map(|p| accepting(&current, p)).collect();
-            if !found.contains_key(&verdicts) {
-                found.insert(verdicts.clone(), cursor);
-                order.push(verdicts);
+            let v = verdicts(&current);
+            if !found.contains_key(&v) {
+                found.insert(v.clone(), cursor);
+                order.push(v);
             }
         }
         for &c in alphabet {
-            let next = step(&all, &current, c);
+            let mut next = step(&all, &current, c);
+            // Settled groups stay settled.
+            next.extend(current.iter().copied().filter(|&(p, _)| p as usize >= all.len()));
+            next.sort_unstable();
+            next.dedup();
+            settle(&mut next);
             // A string no domain pattern can still accept is of no use.
-            if !domain.is_empty() && !next.iter().any(|&(p, _)| p >= first_domain) {
+            if !domain.is_empty() && !next.iter().any(|&(p, _)| p >= first_domain && (p as usize) < all.len()) {
                 continue;
             }
             if !seen.contains_key(&next) {
@@ -302,6 +362,27 @@ pub fn classes(
         .collect())
 }
 
+/// Each pattern its own group.
+pub fn singletons(n: usize) -> Vec<usize> {
+    (0..n).collect()
+}
+
+/// The characters whose first lower-case character is `l`, `l` among them.
+fn same_fold(l: char) -> &'static [char] {
+    static TABLE: std::sync::OnceLock<HashMap<char, Vec<char>>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: HashMap<char, Vec<char>> = HashMap::new();
+        for c in (0..=0x1_FFFFu32).filter_map(char::from_u32) {
+            let l = lower(c);
+            if l != c {
+                t.entry(l).or_insert_with(|| vec![l]).push(c);
+            }
+        }
+        t
+    });
+    table.get(&l).map_or(&[], Vec::as_slice)
+}
+
 /// The characters the patterns name, plus `filler` (a character they do not name,
 /// standing for all others) and both cases of letters that case-folding patterns use.
 pub fn alphabet(patterns: &[&CharPattern], extra: &[char], forbidden: &[char]) -> Vec<char> {
@@ -318,6 +399,10 @@ pub fn alphabet(patterns: &[&CharPattern], extra: &[char], forbidden: &[char]) -
                 for u in c.to_uppercase().chain(c.to_lowercase()) {
                     push(u);
                 }
+                // Every character that folds to the same one (ẞ and ß, K and the Kelvin sign).
+                for &u in same_fold(lower(c)) {
+                    push(u);
+                }
             }
         }
     }
@@ -325,9 +410,13 @@ pub fn alphabet(patterns: &[&CharPattern], extra: &[char], forbidden: &[char]) -
         push(c);
     }
     // A filler character that no pattern names: it stands for every other character.
-    if let Some(filler) = "xqzkvw0123456789_-"
-        .chars()
-        .find(|c| !chars.contains(c) && !forbidden.contains(c))
+    // The candidates run on through the letters and then beyond ASCII, so no set of
+    // literals can use them all up.
+    let preferred = "xqzkvw0123456789_-".chars().chain('a'..='z').chain('A'..='Z');
+    let beyond = (0x100u32..).filter_map(char::from_u32);
+    if let Some(filler) = preferred
+        .chain(beyond)
+        .find(|c| !chars.contains(c) && !forbidden.contains(c) && !c.is_whitespace())
     {
         chars.push(filler);
     }
@@ -350,7 +439,15 @@ mod tests {
             CharPattern::literal("ab", false),
         ];
         let refs: Vec<&CharPattern> = patterns.iter().collect();
-        let found = classes(&patterns, &[], &alphabet(&refs, &[], &[]), 10_000, far()).unwrap();
+        let found = classes(
+            &patterns,
+            &singletons(3),
+            &[],
+            &alphabet(&refs, &[], &[]),
+            10_000,
+            far(),
+        )
+        .unwrap();
         let combos: Vec<&Vec<bool>> = found.iter().map(|(v, _)| v).collect();
         assert!(combos.contains(&&vec![true, true, true]));
         assert!(combos.contains(&&vec![true, true, false]));
@@ -363,6 +460,29 @@ mod tests {
                 assert_eq!(p.matches(w), expected, "{w:?}");
             }
         }
+    }
+
+    #[test]
+    fn many_contains_patterns_of_one_group_stay_small() {
+        let patterns: Vec<CharPattern> = (0..200).map(|i| CharPattern::glob(&format!("*p{i}q*"))).collect();
+        let mut groups = vec![0; 200];
+        groups[7] = 1;
+        let refs: Vec<&CharPattern> = patterns.iter().collect();
+        let found = classes(&patterns, &groups, &[], &alphabet(&refs, &[], &[]), 100_000, far()).unwrap();
+        let combos: Vec<&Vec<bool>> = found.iter().map(|(v, _)| v).collect();
+        assert_eq!(found.len(), 4, "{combos:?}");
+        for (v, w) in &found {
+            assert_eq!(v[1], patterns[7].matches(w));
+            assert_eq!(v[0], patterns.iter().enumerate().any(|(i, p)| i != 7 && p.matches(w)));
+        }
+    }
+
+    #[test]
+    fn a_filler_is_left_whatever_the_literals() {
+        let named: String = "xqzkvw0123456789_-".chars().chain('a'..='z').chain('A'..='Z').collect();
+        let p = CharPattern::literal(&named, false);
+        let a = alphabet(&[&p], &[], &[]);
+        assert!(a.iter().any(|c| !named.contains(*c)));
     }
 
     #[test]
@@ -385,6 +505,7 @@ mod tests {
         let refs: Vec<&CharPattern> = patterns.iter().chain([&fmt]).collect();
         let found = classes(
             &patterns,
+            &singletons(1),
             std::slice::from_ref(&fmt),
             &alphabet(&refs, &[], &['*', '?']),
             10_000,

@@ -2,20 +2,24 @@
 //!
 //! A property says: for **every** request in a described set the decision is in
 //! an accepted set (or: **some** request's is). [`prove`] answers `holds`,
-//! `fails` with a concrete request, or `unknown` with the reason.
+//! `fails` with a concrete request, `unknown` with the reason, or `empty` when the
+//! set holds no request AWS could send.
 //!
 //! The method: the literals and patterns the policies and the property mention cut
 //! each dimension of a request into finitely many classes — principals by the
 //! entries that name them, actions by the patterns they match (over the AWS
-//! catalog), resources and string values by the combinations of patterns a
+//! catalog), resources and string values by the combinations of conditions a
 //! string can satisfy (a product automaton, [`automaton`]), numbers, dates and
 //! IP addresses by the intervals their constants make ([`values`]), booleans by
-//! value, and absence on its own. One witness per class covers the class. The
-//! search walks the combinations, but per (principal, action, resource) only the
-//! keys of the statements still alive there, and evaluates every candidate with
-//! the real evaluator: a returned request always replays to the claimed decision.
+//! value, and absence on its own. Keys derived from the caller follow from it
+//! ([`derived`]), so only requests AWS could send are searched. One witness per
+//! class covers the class. Dimensions no statement ties together are searched
+//! independently (components of keys combined by what they contribute to the
+//! decision; callers by class), and every candidate is evaluated with the real
+//! evaluator: a returned request always replays to the claimed decision.
 
 pub mod automaton;
+pub mod derived;
 pub mod property;
 pub mod values;
 
@@ -53,6 +57,9 @@ pub enum Verdict {
     Holds,
     Fails,
     Unknown,
+    /// The property's request set holds no request AWS could send: a vacuous
+    /// `holds` would say nothing, so this is an input error.
+    Empty,
 }
 
 impl Verdict {
@@ -61,6 +68,7 @@ impl Verdict {
             Verdict::Holds => "holds",
             Verdict::Fails => "fails",
             Verdict::Unknown => "unknown",
+            Verdict::Empty => "empty",
         }
     }
 }
@@ -77,6 +85,10 @@ pub struct Answer {
     /// For diff and public access: every witness found (distinct principal,
     /// action and resource), the first of which is `request`.
     pub witnesses: Vec<Request>,
+    /// For public access: who can get in when not everyone can: the fixed
+    /// values of restricting keys (an org, a VPC endpoint…) or the named
+    /// accounts whose callers are allowed.
+    pub restricted_to: Vec<String>,
 }
 
 /// Bounds on the work the prover takes on before it answers `unknown`.
@@ -106,6 +118,27 @@ impl Default for Limits {
 const ALWAYS_PRESENT: [&str; 3] = ["aws:securetransport", "aws:currenttime", "aws:epochtime"];
 
 struct Unknown(String);
+
+/// Policy variables in resources that the prover decides: keys whose value the
+/// caller fixes (absent for callers without one), see [`derived`].
+const CALLER_VARIABLES: [&str; 4] = [
+    "aws:username",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principaltype",
+];
+
+/// The option that stands for the instant (both time keys, which agree).
+const TIME: &str = "@time";
+
+/// A statement and what its match contributes to the decision.
+#[derive(Clone)]
+struct Tagged<'s> {
+    statement: &'s Statement,
+    set: u8,
+    policy: Option<veto_iam::PolicyRef>,
+    has_boundary: bool,
+}
 
 type Found<T> = Result<T, Unknown>;
 
@@ -184,6 +217,19 @@ struct Prover<'a> {
     /// An account no policy names and no caller is in: a resource there is
     /// reached only cross-account.
     unreached_account: String,
+    /// Every account a literal names (public access: callers elsewhere are "any account").
+    named: BTreeSet<String>,
+    /// Public access: per restricting key, the patterns that fix its value.
+    fixing: Vec<(String, Vec<CharPattern>)>,
+    restricted_to: BTreeSet<String>,
+    /// Candidate requests found inside the property's set.
+    members: usize,
+    /// Interned contributions of matching statements (see `search`).
+    features: HashMap<String, u32>,
+    /// Per representative caller account, the other accounts of its class.
+    class_accounts: HashMap<String, Vec<String>>,
+    /// `aws` and every partition a resource pattern names literally.
+    partitions: Vec<String>,
 }
 
 /// Every statement the search must consider: the policies' and the property's own.
@@ -194,6 +240,9 @@ fn statements(set: &PolicySet) -> Vec<&Statement> {
 }
 
 fn atoms_to_pattern(atoms: &[Atom], arn_fields: bool) -> CharPattern {
+    // `ArnLike` bounds wildcards by fields only up to the pattern's own last colon
+    // (at most five): a pattern with fewer fields lets its last field take the rest.
+    let fields = atoms.iter().filter(|a| **a == Atom::Byte(b':')).count().min(5);
     let mut syms = Vec::new();
     let mut bytes = Vec::new();
     let mut colons = 0;
@@ -211,7 +260,7 @@ fn atoms_to_pattern(atoms: &[Atom], arn_fields: bool) -> CharPattern {
             Atom::Byte(b) => bytes.push(*b),
             Atom::AnyRun | Atom::AnyChar => {
                 flush(&mut bytes, &mut syms, &mut colons);
-                let in_field = arn_fields && colons < 5;
+                let in_field = arn_fields && colons < fields;
                 syms.push(match (a, in_field) {
                     (Atom::AnyRun, true) => Sym::FieldRun,
                     (Atom::AnyRun, false) => Sym::AnyRun,
@@ -225,16 +274,17 @@ fn atoms_to_pattern(atoms: &[Atom], arn_fields: bool) -> CharPattern {
     CharPattern::from_syms(syms)
 }
 
-/// An ARN format as a pattern: the partition is `aws`; region, account and bucket
-/// names are one segment without `/` or `:`; other placeholders are any non-empty text.
-fn format_pattern(format: &str) -> CharPattern {
+/// An ARN format as a pattern: the partition is `partition`; region, account and
+/// bucket names are one segment without `/` or `:`; other placeholders are any
+/// non-empty text.
+fn format_pattern(format: &str, partition: &str) -> CharPattern {
     let mut syms = Vec::new();
     let mut rest = format;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("${") {
             if let Some(end) = after.find('}') {
                 match &after[..end] {
-                    "Partition" => syms.extend("aws".chars().map(Sym::Char)),
+                    "Partition" => syms.extend(partition.chars().map(Sym::Char)),
                     "Region" | "Account" | "BucketName" => syms.extend([Sym::SegmentChar, Sym::SegmentRun]),
                     _ => syms.extend([Sym::AnyChar, Sym::AnyRun]),
                 }
@@ -272,16 +322,25 @@ impl<'a> Prover<'a> {
             witnesses: Vec::new(),
             outside_account: String::new(),
             unreached_account: String::new(),
+            named: BTreeSet::new(),
+            fixing: Vec::new(),
+            restricted_to: BTreeSet::new(),
+            partitions: Vec::new(),
+            members: 0,
+            features: HashMap::new(),
+            class_accounts: HashMap::new(),
         }
     }
 
     fn answer(mut self) -> Answer {
         let result = self.run();
         let witnesses = std::mem::take(&mut self.witnesses);
+        let restricted_to: Vec<String> = std::mem::take(&mut self.restricted_to).into_iter().collect();
         match result {
             Ok(answer) => Answer {
                 evaluated: self.evaluated,
                 witnesses,
+                restricted_to,
                 ..answer
             },
             Err(Unknown(reason)) => Answer {
@@ -291,8 +350,40 @@ impl<'a> Prover<'a> {
                 reason,
                 evaluated: self.evaluated,
                 witnesses,
+                restricted_to,
             },
         }
+    }
+
+    /// Every statement whose match can change the answer, with what its match
+    /// contributes: the set it belongs to (0 the policies, 1 the old set of a diff,
+    /// 2 the property) and its policy.
+    fn tagged(&self) -> Vec<Tagged<'a>> {
+        let mut out = Vec::new();
+        let mut add = |set: &'a PolicySet, tag: u8| {
+            let has_boundary = !set.boundary.is_empty();
+            for (policy, p) in set.iter() {
+                for statement in &p.statements {
+                    out.push(Tagged {
+                        statement,
+                        set: tag,
+                        policy: Some(policy),
+                        has_boundary,
+                    });
+                }
+            }
+        };
+        add(self.policies, 0);
+        if let Goal::NewAccess { old } = self.goal {
+            add(old, 1);
+        }
+        out.push(Tagged {
+            statement: &self.property.request,
+            set: 2,
+            policy: None,
+            has_boundary: false,
+        });
+        out
     }
 
     /// Every statement the classes are cut by: the policies', the other set's
@@ -337,41 +428,82 @@ impl<'a> Prover<'a> {
         let mentioned = mentioned_accounts(&all, None);
         self.outside_account = mentioned.last().cloned().unwrap_or_default();
         self.unreached_account = fresh_account(&mentioned);
-        // Liveness below assumes every caller has the boundary: a NotPrincipal Deny then
-        // applies to everyone (spec §4.5), which over-approximates what is alive.
+        self.named = named_accounts(&all);
+        self.fixing = fixing_patterns(&all);
+        self.partitions = vec!["aws".to_string()];
+        for s in &all {
+            for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
+                if let Some(partition) = p
+                    .text
+                    .split(':')
+                    .nth(1)
+                    .filter(|f| !f.is_empty() && !f.contains(['*', '?', '$']))
+                {
+                    self.partitions.push(partition.to_string());
+                }
+            }
+        }
+        dedup(&mut self.partitions);
         let has_boundary = !self.policies.boundary.is_empty();
 
+        let tagged = self.tagged();
         let keys = self.key_conditions(&all)?;
-        let principals = self.principals(&all);
+        let principals = self.principals(&all, &keys)?;
         let accounts = self.accounts(&all);
-        let resource_atoms = self.resource_atoms(&all);
+        let resource_atoms = self.resource_atoms(&tagged, &principals);
         let action_groups = self.action_groups(&all, &resource_atoms)?;
         let mut domains: HashMap<String, Vec<Option<ContextValue>>> = HashMap::new();
-        let instants = self.instants(&keys);
+        let instants = self.instants(&keys)?;
+        let pairs = self.caller_classes(&tagged, &principals, &accounts, &keys);
 
         for group in &action_groups {
             let (service, action) = group.representative;
             let resources = &group.resources;
             let action_name = format!("{}:{}", service.prefix, action.name);
+            // Only statements whose Action admits this action can match here.
+            let (prefix, name) = (service.prefix.to_ascii_lowercase(), action.name.to_ascii_lowercase());
+            let acts = |s: &Statement| {
+                s.action
+                    .patterns
+                    .iter()
+                    .any(|p| p.matcher.matches((prefix.as_str(), name.as_str())))
+                    != s.action.negated
+            };
+            let here: Vec<&Statement> = all.iter().copied().filter(|s| acts(s)).collect();
+            let tagged_here: Vec<Tagged> = tagged.iter().filter(|t| acts(t.statement)).cloned().collect();
             for resource in resources {
-                for principal in &principals {
-                    for account in &accounts {
+                for (principal, account) in &pairs {
+                    {
+                        let (principal, account) = (principal.as_str(), account.as_str());
                         self.check_budget()?;
                         let probe = Request::new(principal, &action_name, resource, Some(account), Context::new())
                             .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))?;
                         // Statements still alive here, before conditions.
-                        let alive = |s: &&Statement| {
-                            !matches!(
-                                s.evaluate(&probe, has_boundary),
-                                StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
-                            )
-                        };
-                        let member_possible = alive(&&self.property.request);
+                        // A resource with a variable cannot be judged without the
+                        // variable's key: such a statement counts as alive.
+                        let dynamic = has_dynamic_resource;
+                        let alive =
+                            |s: &&Statement| !dead_before_conditions(s.evaluate(&probe, has_boundary), dynamic(s));
+                        // Membership of the property's set never depends on boundaries:
+                        // its NotPrincipal lists whom the property is about.
+                        let member_possible = !dead_before_conditions(
+                            self.property.request.evaluate(&probe, false),
+                            has_dynamic_resource(&self.property.request),
+                        );
                         if !member_possible {
                             continue;
                         }
                         let mut relevant: BTreeSet<String> = BTreeSet::new();
-                        for s in all.iter().filter(|s| alive(s)) {
+                        // The keys of resource variables must be in the request (a
+                        // statement whose variable is missing looks dead without them).
+                        for s in &here {
+                            for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
+                                if let GlobValue::Dynamic(t) = &p.matcher {
+                                    relevant.extend(t.variables().map(str::to_string));
+                                }
+                            }
+                        }
+                        for s in here.iter().filter(|s| alive(s)) {
                             for c in &s.conditions {
                                 relevant.insert(c.key_lower.clone());
                             }
@@ -381,21 +513,39 @@ impl<'a> Prover<'a> {
                             .filter(|k| !ALWAYS_PRESENT[1..].contains(&k.as_str()))
                             .filter(|k| k == "aws:securetransport" || self.catalog.key_applies(service, action, k))
                             .collect();
+                        let caller = probe.caller().clone();
                         let mut options: Vec<(String, Vec<Option<ContextValue>>)> = Vec::new();
                         for key in &relevant {
+                            // Keys that follow from the caller are fixed or restricted by it.
+                            let derivation = derived::derivation(key, &caller, probe.resource_account());
+                            if let Some(derived::Derivation::Fixed(v)) = derivation {
+                                options.push((key.clone(), vec![v]));
+                                continue;
+                            }
                             if !domains.contains_key(key) {
                                 let d = self.domain(key, &keys[key])?;
                                 domains.insert(key.clone(), d);
                             }
-                            options.push((key.clone(), domains[key].clone()));
+                            let mut values = domains[key].clone();
+                            if let Some(derived::Derivation::Free { may_be_absent: false }) = derivation {
+                                values.retain(Option::is_some);
+                            }
+                            options.push((key.clone(), values));
                         }
-                        let times: Vec<i128> = if relevant_time(&all, &probe, has_boundary) {
-                            instants.clone()
+                        if relevant_time(&here, &probe, has_boundary) {
+                            let times = instants
+                                .iter()
+                                .map(|t| Some(ContextValue::Single(t.to_string())))
+                                .collect();
+                            options.push((TIME.to_string(), times));
                         } else {
-                            vec![instants[0]]
-                        };
+                            options.push((
+                                TIME.to_string(),
+                                vec![Some(ContextValue::Single(instants[0].to_string()))],
+                            ));
+                        }
                         if let Some(answer) =
-                            self.search(&probe, principal, &action_name, resource, account, &options, &times)?
+                            self.search(&tagged_here, principal, &action_name, resource, account, &options)?
                         {
                             return Ok(answer);
                         }
@@ -415,10 +565,26 @@ impl<'a> Prover<'a> {
                     }
                     (Goal::NewAccess { .. }, false) => "no request is newly allowed".into(),
                     (_, true) => "anonymous callers or principals of any account are allowed".into(),
+                    (_, false) if !self.restricted_to.is_empty() => format!(
+                        "access is restricted: only {} can get in",
+                        self.restricted_to.iter().cloned().collect::<Vec<_>>().join("; ")
+                    ),
                     (_, false) => "neither anonymous callers nor principals of other accounts are allowed".into(),
                 },
                 evaluated: 0,
                 witnesses: Vec::new(),
+                restricted_to: Vec::new(),
+            });
+        }
+        if self.members == 0 {
+            return Ok(Answer {
+                verdict: Verdict::Empty,
+                request: None,
+                decision: None,
+                reason: "the property's request set is empty: no request AWS could send fits its Principal, Action, Resource and Condition together".into(),
+                evaluated: 0,
+                witnesses: Vec::new(),
+                restricted_to: Vec::new(),
             });
         }
         Ok(match self.property.quantifier {
@@ -429,6 +595,7 @@ impl<'a> Prover<'a> {
                 reason: format!("every request in the set gets {}", names(&self.property.decisions)),
                 evaluated: 0,
                 witnesses: Vec::new(),
+                restricted_to: Vec::new(),
             },
             Quantifier::Some => Answer {
                 verdict: Verdict::Fails,
@@ -437,112 +604,323 @@ impl<'a> Prover<'a> {
                 reason: format!("no request in the set gets {}", names(&self.property.decisions)),
                 evaluated: 0,
                 witnesses: Vec::new(),
+                restricted_to: Vec::new(),
             },
         })
     }
 
-    /// Walks every combination of the relevant keys' classes.
+    /// Searches the key classes of one (principal, action, resource, account).
+    ///
+    /// Keys that no live statement ties together are independent: they fall into
+    /// components (a union-find over the keys of each statement), each component's
+    /// combinations are walked on their own, and only the distinct *contributions*
+    /// of a component matter: which policies' Allow or Deny statements match (with
+    /// the strength that names the caller), whether the property's own statement
+    /// matches, and (for public access) which fixing values are hit. The decision
+    /// depends on the statements only through these, so the product over
+    /// components collapses into the set of reachable unions, which stays small
+    /// (bounded by the subsets of a few contributions), and one request per union
+    /// is evaluated by the evaluator itself.
     #[allow(clippy::too_many_arguments)]
     fn search(
         &mut self,
-        _probe: &Request,
+        tagged: &[Tagged],
         principal: &str,
         action: &str,
         resource: &str,
         account: &str,
         options: &[(String, Vec<Option<ContextValue>>)],
-        times: &[i128],
     ) -> Found<Option<Answer>> {
-        let mut choice = vec![0usize; options.len()];
-        loop {
-            for &t in times {
+        let build = |this: &Self, choice: &[usize]| -> Found<Request> {
+            let mut context = Context::new();
+            if !options.iter().any(|(k, _)| k == "aws:securetransport") {
+                context = context.with("aws:SecureTransport", ContextValue::Single("true".into()));
+            }
+            for ((key, values), &i) in options.iter().zip(choice) {
+                match (&values[i], key.as_str()) {
+                    (Some(ContextValue::Single(t)), TIME) => {
+                        let t: i128 = t.parse().unwrap_or(0);
+                        context = context
+                            .with("aws:CurrentTime", ContextValue::Single(values::iso(t)))
+                            .with("aws:EpochTime", ContextValue::Single(t.to_string()));
+                    }
+                    (Some(v), _) => context = context.with(this.key_spelling(key), v.clone()),
+                    (None, _) => {}
+                }
+            }
+            Request::new(principal, action, resource, Some(account), context)
+                .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))
+        };
+        let base_choice = vec![0usize; options.len()];
+        let base = build(self, &base_choice)?;
+        // Live statements and the option keys each one reads.
+        let index_of: HashMap<&str, usize> = options.iter().enumerate().map(|(i, (k, _))| (k.as_str(), i)).collect();
+        let mut live: Vec<(&Tagged, Vec<usize>)> = Vec::new();
+        for t in tagged {
+            if matches!(
+                t.statement.evaluate(&base, t.has_boundary),
+                StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
+            ) {
+                continue;
+            }
+            let mut reads: Vec<usize> = t
+                .statement
+                .conditions
+                .iter()
+                .filter_map(|c| {
+                    let key = if ALWAYS_PRESENT[1..].contains(&c.key_lower.as_str()) {
+                        TIME
+                    } else {
+                        c.key_lower.as_str()
+                    };
+                    index_of.get(key).copied()
+                })
+                .collect();
+            reads.sort_unstable();
+            reads.dedup();
+            live.push((t, reads));
+        }
+        // Union-find over option indices.
+        let mut parent: Vec<usize> = (0..options.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for (_, reads) in &live {
+            for w in reads.windows(2) {
+                let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
+                parent[a] = b;
+            }
+        }
+        let mut components: Vec<(Vec<usize>, Vec<usize>)> = Vec::new(); // (keys, live statements)
+        let mut component_of: HashMap<usize, usize> = HashMap::new();
+        for i in 0..options.len() {
+            let r = root(&mut parent, i);
+            let c = *component_of.entry(r).or_insert_with(|| {
+                components.push((Vec::new(), Vec::new()));
+                components.len() - 1
+            });
+            components[c].0.push(i);
+        }
+        let mut constant: Vec<usize> = Vec::new();
+        for (n, (_, reads)) in live.iter().enumerate() {
+            match reads.first() {
+                Some(&k) => {
+                    let r = root(&mut parent, k);
+                    components[component_of[&r]].1.push(n);
+                }
+                None => constant.push(n),
+            }
+        }
+        let public = matches!(self.goal, Goal::Public);
+        // What one request contributes through `statements` and the keys `keys`.
+        let contributions = |this: &mut Self, request: &Request, statements: &[usize], keys: &[usize]| {
+            let mut out: Vec<u32> = Vec::new();
+            for &n in statements {
+                let (t, _) = &live[n];
+                if let StatementOutcome::Matched(strength) = t.statement.evaluate(request, t.has_boundary) {
+                    let name = format!("{}|{:?}|{:?}|{:?}", t.set, t.policy, t.statement.effect, strength);
+                    out.push(this.feature(name));
+                }
+            }
+            if public {
+                for &k in keys {
+                    let key = options[k].0.as_str();
+                    if let Some((_, patterns)) = this.fixing.iter().find(|(f, _)| f == key) {
+                        let value = match request.context().get_lower(key) {
+                            Some(ContextValue::Single(v)) => vec![v.clone()],
+                            Some(ContextValue::Multi(v)) => v.clone(),
+                            None => vec![],
+                        };
+                        let hits: Vec<usize> = (0..patterns.len())
+                            .filter(|&j| value.iter().any(|v| patterns[j].matches(v)))
+                            .collect();
+                        for j in hits {
+                            out.push(this.feature(format!("fix|{key}|{j}")));
+                        }
+                    }
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
+        // Reachable unions of contributions, each with one full choice.
+        let start = contributions(self, &base, &constant, &[]);
+        let mut reachable: Vec<(Vec<u32>, Vec<usize>)> = vec![(start, base_choice.clone())];
+        for (keys, statements) in &components {
+            // The component's own distinct contributions.
+            let mut mine: Vec<(Vec<u32>, Vec<usize>)> = Vec::new();
+            let mut seen: HashMap<Vec<u32>, ()> = HashMap::new();
+            let mut local = vec![0usize; keys.len()];
+            loop {
                 self.evaluated += 1;
                 if self.evaluated % 4096 == 0 {
                     self.check_budget()?;
                 }
-                let mut context = Context::new()
-                    .with("aws:CurrentTime", ContextValue::Single(values::iso(t)))
-                    .with("aws:EpochTime", ContextValue::Single(t.to_string()));
-                if !options.iter().any(|(k, _)| k == "aws:securetransport") {
-                    context = context.with("aws:SecureTransport", ContextValue::Single("true".into()));
+                let mut choice = base_choice.clone();
+                for (&k, &v) in keys.iter().zip(&local) {
+                    choice[k] = v;
                 }
-                for ((key, values), &i) in options.iter().zip(&choice) {
-                    if let Some(v) = &values[i] {
-                        context = context.with(self.key_spelling(key), v.clone());
+                let request = build(self, &choice)?;
+                let got = contributions(self, &request, statements, keys);
+                if seen.insert(got.clone(), ()).is_none() {
+                    mine.push((got, local.clone()));
+                }
+                let mut i = 0;
+                loop {
+                    if i == keys.len() {
+                        break;
                     }
-                }
-                let request = Request::new(principal, action, resource, Some(account), context)
-                    .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))?;
-                // Membership in the property's set: its NotPrincipal describes requests,
-                // so the policies' boundary (spec §4.5) plays no part in it.
-                if !matches!(
-                    self.property.request.evaluate(&request, false),
-                    StatementOutcome::Matched(_)
-                ) {
-                    continue;
-                }
-                let decision = self.policies.evaluate(&request);
-                match self.goal {
-                    Goal::Property => {}
-                    Goal::NewAccess { old } => {
-                        if decision == Decision::Allow && old.evaluate(&request) != Decision::Allow {
-                            self.witnesses.push(request);
-                            // One witness per principal, action class and resource class.
-                            return Ok(self.enough());
-                        }
-                        continue;
+                    local[i] += 1;
+                    if local[i] < options[keys[i]].1.len() {
+                        break;
                     }
-                    Goal::Public => {
-                        // sts:GetCallerIdentity is allowed to everyone authenticated whatever
-                        // the policy says (spec §4.5): no access the policy opens.
-                        let (service, name) = request.action_parts_lower();
-                        if veto_iam::special::special_action(service, name)
-                            == veto_iam::SpecialAction::NoPermissionNeeded
-                        {
-                            continue;
-                        }
-                        let outsider = match request.caller().account() {
-                            None => matches!(request.caller(), Caller::Anonymous),
-                            Some(a) => a == self.outside_account,
-                        };
-                        if outsider && decision == Decision::Allow {
-                            self.witnesses.push(request);
-                            return Ok(self.enough());
-                        }
-                        continue;
-                    }
+                    local[i] = 0;
+                    i += 1;
                 }
-                let accepted = self.property.decisions.contains(&decision);
-                let found = match self.property.quantifier {
-                    Quantifier::Every if !accepted => Some((Verdict::Fails, "this request gets")),
-                    Quantifier::Some if accepted => Some((Verdict::Holds, "this request gets")),
-                    _ => None,
-                };
-                if let Some((verdict, why)) = found {
-                    return Ok(Some(Answer {
-                        verdict,
-                        reason: format!("{why} {decision}"),
-                        request: Some(request),
-                        decision: Some(decision),
-                        evaluated: 0,
-                        witnesses: Vec::new(),
-                    }));
-                }
-            }
-            // Next combination (odometer order).
-            let mut i = 0;
-            loop {
-                if i == options.len() {
-                    return Ok(None);
-                }
-                choice[i] += 1;
-                if choice[i] < options[i].1.len() {
+                if i == keys.len() {
                     break;
                 }
-                choice[i] = 0;
-                i += 1;
+            }
+            let mut next: Vec<(Vec<u32>, Vec<usize>)> = Vec::new();
+            let mut index: HashMap<Vec<u32>, ()> = HashMap::new();
+            for (have, choice) in &reachable {
+                for (add, local) in &mine {
+                    let mut union = have.clone();
+                    union.extend(add.iter().copied());
+                    union.sort_unstable();
+                    union.dedup();
+                    if index.insert(union.clone(), ()).is_none() {
+                        let mut c = choice.clone();
+                        for (&k, &v) in keys.iter().zip(local) {
+                            c[k] = v;
+                        }
+                        next.push((union, c));
+                    }
+                }
+            }
+            reachable = next;
+            self.check_budget()?;
+        }
+        for (_, choice) in reachable {
+            self.evaluated += 1;
+            let request = build(self, &choice)?;
+            if let Some(answer) = self.consider(request)? {
+                return Ok(Some(answer));
             }
         }
+        Ok(None)
+    }
+
+    /// The interned id of a contribution.
+    fn feature(&mut self, name: String) -> u32 {
+        let next = self.features.len() as u32;
+        *self.features.entry(name).or_insert(next)
+    }
+
+    /// Checks one request against the goal: `Some` ends the search.
+    fn consider(&mut self, request: Request) -> Found<Option<Answer>> {
+        if !matches!(
+            self.property.request.evaluate(&request, false),
+            StatementOutcome::Matched(_)
+        ) {
+            return Ok(None);
+        }
+        self.members += 1;
+        let decision = self.policies.evaluate(&request);
+        match self.goal {
+            Goal::Property => {}
+            Goal::NewAccess { old } => {
+                if decision == Decision::Allow && old.evaluate(&request) != Decision::Allow {
+                    self.witnesses.push(request);
+                    // One witness per principal, action class and resource class.
+                    return Ok(self.enough());
+                }
+                return Ok(None);
+            }
+            Goal::Public => {
+                if decision != Decision::Allow {
+                    return Ok(None);
+                }
+                // sts:GetCallerIdentity is allowed to everyone authenticated whatever
+                // the policy says (spec §4.5): no access the policy opens.
+                let (service, name) = request.action_parts_lower();
+                if veto_iam::special::special_action(service, name) == veto_iam::SpecialAction::NoPermissionNeeded {
+                    return Ok(None);
+                }
+                // Anonymous callers and service principals stand for anyone; an
+                // IAM principal of an account no literal names, for every account.
+                let outsider = match request.caller().account() {
+                    None => true,
+                    Some(a) => !self.named.contains(a),
+                };
+                let fixed = self.fixed_values(&request);
+                if outsider && fixed.is_empty() {
+                    self.witnesses.push(request);
+                    return Ok(self.enough());
+                }
+                if self.restricted_to.len() < MAX_WITNESSES {
+                    match (fixed.is_empty(), request.caller().account()) {
+                        (false, _) => {
+                            self.restricted_to.insert(fixed.join(" and "));
+                        }
+                        (true, Some(a)) => {
+                            let mut members = vec![a.to_string()];
+                            members.extend(self.class_accounts.get(a).into_iter().flatten().cloned());
+                            for m in members {
+                                if self.restricted_to.len() < MAX_WITNESSES {
+                                    self.restricted_to.insert(format!("callers of account {m}"));
+                                }
+                            }
+                        }
+                        (true, None) => {
+                            self.restricted_to.insert(request.caller().to_text());
+                        }
+                    }
+                }
+                return Ok(None);
+            }
+        }
+        let accepted = self.property.decisions.contains(&decision);
+        let found = match self.property.quantifier {
+            Quantifier::Every if !accepted => Some((Verdict::Fails, "this request gets")),
+            Quantifier::Some if accepted => Some((Verdict::Holds, "this request gets")),
+            _ => None,
+        };
+        if let Some((verdict, why)) = found {
+            return Ok(Some(Answer {
+                verdict,
+                reason: format!("{why} {decision}"),
+                request: Some(request),
+                decision: Some(decision),
+                evaluated: 0,
+                witnesses: Vec::new(),
+                restricted_to: Vec::new(),
+            }));
+        }
+        Ok(None)
+    }
+
+    /// The restricting keys of `request` whose value a policy fixes, as `key=value`.
+    fn fixed_values(&self, request: &Request) -> Vec<String> {
+        let mut out = Vec::new();
+        for (key, patterns) in &self.fixing {
+            let values: Vec<&str> = match request.context().get_lower(key) {
+                Some(ContextValue::Single(v)) => vec![v.as_str()],
+                Some(ContextValue::Multi(v)) => v.iter().map(String::as_str).collect(),
+                None => continue,
+            };
+            for v in values {
+                if patterns.iter().any(|p| p.matches(v)) {
+                    out.push(format!("{}={v}", self.key_spelling(key)));
+                }
+            }
+        }
+        out
     }
 
     /// Stops the whole search once enough witnesses are in; else moves on.
@@ -554,6 +932,7 @@ impl<'a> Prover<'a> {
             reason: format!("at least {MAX_WITNESSES} kinds of request are allowed"),
             evaluated: 0,
             witnesses: Vec::new(),
+            restricted_to: Vec::new(),
         })
     }
 
@@ -569,9 +948,15 @@ impl<'a> Prover<'a> {
     fn refuse_variables(&self, all: &[&Statement]) -> Found<()> {
         for s in all {
             if let Some(r) = &s.resource {
-                if let Some(p) = r.patterns.iter().find(|p| matches!(p.matcher, GlobValue::Dynamic(_))) {
+                // Variables of keys the caller fixes (`${aws:username}` home folders)
+                // are decided: each caller's resource pattern is instantiated.
+                let undecided = |p: &&veto_iam::policy::ResourcePattern| match &p.matcher {
+                    GlobValue::Dynamic(t) => t.variables().any(|v| !CALLER_VARIABLES.contains(&v)),
+                    GlobValue::Static(_) => false,
+                };
+                if let Some(p) = r.patterns.iter().find(undecided) {
                     return Err(Unknown(format!(
-                        "unknown: `{}` holds a policy variable, which ties the resource to a context key; the prover decides resources and keys separately",
+                        "unknown: `{}` holds a policy variable of a key the caller does not fix, which ties the resource to a context key; the prover decides resources and keys separately",
                         p.text
                     )));
                 }
@@ -609,10 +994,10 @@ impl<'a> Prover<'a> {
         Ok(keys)
     }
 
-    fn principals(&self, all: &[&Statement]) -> Vec<String> {
+    fn principals(&self, all: &[&Statement], keys: &HashMap<String, Vec<&Condition>>) -> Found<Vec<String>> {
         let mut out: Vec<String> = vec!["anonymous".into()];
         let mut users: Vec<String> = Vec::new();
-        let mut roles: Vec<(String, String, String)> = Vec::new();
+        let mut roles: Vec<(String, String, String, String)> = Vec::new();
         let mut sessions: Vec<String> = Vec::new();
         let mut feds: Vec<String> = Vec::new();
         let mut services: Vec<String> = Vec::new();
@@ -623,8 +1008,13 @@ impl<'a> Prover<'a> {
                     PrincipalKind::User { arn } => {
                         users.push(arn.clone());
                     }
-                    PrincipalKind::Role { account, name, arn, .. } => {
-                        roles.push((account.clone(), name.clone(), arn.clone()));
+                    PrincipalKind::Role {
+                        partition,
+                        account,
+                        name,
+                        arn,
+                    } => {
+                        roles.push((partition.clone(), account.clone(), name.clone(), arn.clone()));
                     }
                     PrincipalKind::RoleSession { arn } => {
                         sessions.push(arn.clone());
@@ -650,9 +1040,22 @@ impl<'a> Prover<'a> {
             out.push(format!("arn:aws:iam::{a}:root"));
             out.push(format!("arn:aws:sts::{a}:federated-user/veto-federated"));
         }
-        for (account, name, arn) in &roles {
-            out.push(format!("arn:aws:sts::{account}:assumed-role/{name}/veto-session"));
+        for (partition, account, name, arn) in &roles {
+            out.push(format!(
+                "arn:{partition}:sts::{account}:assumed-role/{name}/veto-session"
+            ));
             out.push(arn.clone());
+        }
+        // Callers whose derived keys fall in each class the conditions on them draw.
+        out.extend(self.principal_arn_callers(all, keys)?);
+        if let Some(conditions) = keys.get("aws:username") {
+            let (patterns, groups) = string_patterns("aws:username", conditions)?;
+            let domain = [CharPattern::from_syms(vec![Sym::SegmentChar, Sym::SegmentRun])];
+            for name in self.class_witnesses("aws:username", &patterns, &groups, &domain, &[])? {
+                for a in &accounts {
+                    out.push(format!("arn:aws:iam::{a}:user/{name}"));
+                }
+            }
         }
         out.extend(users);
         out.extend(sessions);
@@ -660,8 +1063,239 @@ impl<'a> Prover<'a> {
         out.extend(services.iter().filter(|s| Caller::parse(s).is_ok()).cloned());
         out.push("veto-witness.amazonaws.com".into());
         dedup(&mut out);
-        // Only principals the property's set admits.
+        Ok(out)
+    }
+
+    /// The (caller, resource account) pairs to search, one per class of pairs the
+    /// policies cannot tell apart: same kind of caller, same relation to the
+    /// resource account, and the same matches of Principal elements counted by
+    /// what they contribute (statements that differ only in Principal form one
+    /// group). So 1,000 grants to 1,000 accounts are searched as one account.
+    /// When a condition reads a key that names the caller or an account
+    /// (`aws:PrincipalArn`, `aws:PrincipalAccount`…), every pair is its own class.
+    fn caller_classes(
+        &mut self,
+        tagged: &[Tagged],
+        principals: &[String],
+        accounts: &[String],
+        keys: &HashMap<String, Vec<&Condition>>,
+    ) -> Vec<(String, String)> {
+        const NAMING: [&str; 6] = [
+            "aws:principalarn",
+            "aws:principalaccount",
+            "kms:calleraccount",
+            "aws:username",
+            "aws:userid",
+            "aws:resourceaccount",
+        ];
+        let variables = tagged.iter().any(|t| {
+            t.statement
+                .resource
+                .iter()
+                .flat_map(|r| r.patterns.iter())
+                .any(|p| matches!(p.matcher, GlobValue::Dynamic(_)))
+        });
+        let naming = variables || NAMING.iter().any(|k| keys.contains_key(*k));
+        // Statements keyed by everything but their Principal.
+        let mut group_ids: HashMap<String, usize> = HashMap::new();
+        let groups: Vec<usize> = tagged
+            .iter()
+            .map(|t| {
+                let s = t.statement;
+                let conditions: Vec<String> = s
+                    .conditions
+                    .iter()
+                    .map(|c| {
+                        let values: Vec<&str> = c.values.iter().map(|v| v.text.as_str()).collect();
+                        format!("{:?}|{}|{values:?}", c.operator, c.key_lower)
+                    })
+                    .collect();
+                let key = format!(
+                    "{}|{:?}|{:?}|{}|{:?}|{:?}|{conditions:?}",
+                    t.set,
+                    t.policy,
+                    s.effect,
+                    s.action.negated,
+                    s.action.patterns.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+                    s.resource.as_ref().map(|r| (
+                        r.negated,
+                        r.patterns.iter().map(|p| p.text.as_str()).collect::<Vec<_>>()
+                    )),
+                );
+                let next = group_ids.len();
+                *group_ids.entry(key).or_insert(next)
+            })
+            .collect();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut out: Vec<(String, String)> = Vec::new();
+        for principal in principals {
+            let Ok(caller) = Caller::parse(principal) else { continue };
+            // The Principal matches depend on the caller alone.
+            let mut matches: Vec<(usize, Option<veto_iam::Strength>)> = tagged
+                .iter()
+                .zip(&groups)
+                .filter_map(|(t, &g)| {
+                    let p = t.statement.principal.as_ref()?;
+                    let has_boundary = if t.set == 2 { false } else { t.has_boundary };
+                    Some((g, p.applies_to(&caller, has_boundary)))
+                })
+                .filter(|(_, strength)| strength.is_some())
+                .collect();
+            matches.sort();
+            matches.dedup();
+            // Unless a condition reads the resource's account, resource accounts
+            // differ only as the caller's own or another: try the caller's own
+            // and the first other one.
+            let own = caller.account();
+            let tried: Vec<&String> = if naming {
+                accounts.iter().collect()
+            } else {
+                let mut t: Vec<&String> = accounts.iter().filter(|a| Some(a.as_str()) == own).take(1).collect();
+                t.extend(accounts.iter().filter(|a| Some(a.as_str()) != own).take(1));
+                t
+            };
+            for account in tried {
+                let identity = match (&caller, naming) {
+                    (_, true) | (Caller::Service(_), _) => principal.clone(),
+                    (c, false) => format!("{:?}", std::mem::discriminant(c)),
+                };
+                let outsider = caller.account().is_some_and(|a| !self.named.contains(a));
+                let signature = format!(
+                    "{identity}|{:?}|{}|{outsider}|{matches:?}",
+                    caller.partition(),
+                    caller.account() == Some(account.as_str()),
+                );
+                match seen.get(&signature) {
+                    Some(&i) => {
+                        // Remember who else the representative stands for (public's report).
+                        if let (Ok(rep), Some(member)) = (Caller::parse(&out[i].0), caller.account()) {
+                            if let Some(rep) = rep.account() {
+                                let members = self.class_accounts.entry(rep.to_string()).or_default();
+                                if members.len() < MAX_WITNESSES && !members.iter().any(|m| m == member) {
+                                    members.push(member.to_string());
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        seen.insert(signature, out.len());
+                        out.push((principal.clone(), account.clone()));
+                    }
+                }
+            }
+        }
         out
+    }
+
+    /// One witness per class of `patterns` inside `domain`.
+    fn class_witnesses(
+        &self,
+        key: &str,
+        patterns: &[CharPattern],
+        groups: &[usize],
+        domain: &[CharPattern],
+        extra: &[char],
+    ) -> Found<Vec<String>> {
+        let refs: Vec<&CharPattern> = patterns.iter().chain(domain.iter()).collect();
+        let alphabet = automaton::alphabet(&refs, extra, &[]);
+        let deadline = self.started + self.limits.time_budget;
+        let classes = automaton::classes(
+            patterns,
+            groups,
+            domain,
+            &alphabet,
+            self.limits.max_automaton_states,
+            deadline,
+        )
+        .map_err(|_| Unknown(format!("unknown (too large): the patterns on `{key}` grew too large")))?;
+        Ok(classes.into_iter().map(|(_, w)| w).collect())
+    }
+
+    /// Callers for every class of `aws:PrincipalArn` values the conditions draw,
+    /// split also by the Principal entries: the classes are walked inside the
+    /// shapes a principal's ARN takes (root, user, role, federated user) in every
+    /// account searched and every partition named, plus one more partition.
+    fn principal_arn_callers(&self, all: &[&Statement], keys: &HashMap<String, Vec<&Condition>>) -> Found<Vec<String>> {
+        let Some(conditions) = keys.get("aws:principalarn") else {
+            return Ok(Vec::new());
+        };
+        let (mut patterns, mut groups) = string_patterns("aws:principalarn", conditions)?;
+        let mut partitions: Vec<String> = vec!["aws".into()];
+        for s in all {
+            for e in s.principal.iter().flat_map(|p| p.entries.iter()) {
+                match &e.kind {
+                    // Each entry is a test of its own.
+                    PrincipalKind::Account { account } => {
+                        groups.push(groups.iter().max().map_or(0, |g| g + 1));
+                        patterns.push(CharPattern::glob(&format!("arn:*:*::{account}:*")))
+                    }
+                    PrincipalKind::User { arn }
+                    | PrincipalKind::Role { arn, .. }
+                    | PrincipalKind::FederatedUser { arn } => {
+                        groups.push(groups.iter().max().map_or(0, |g| g + 1));
+                        patterns.push(CharPattern::literal(arn, false));
+                        partitions.extend(arn.split(':').nth(1).map(str::to_string));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for c in conditions {
+            for v in &c.values {
+                if let Some(p) = v
+                    .text
+                    .split(':')
+                    .nth(1)
+                    .filter(|p| !p.is_empty() && !p.contains(['*', '?', '$']))
+                {
+                    partitions.push(p.to_string());
+                }
+            }
+        }
+        if let Some(other) = ["aws-cn", "aws-us-gov", "aws-iso"]
+            .iter()
+            .find(|p| !partitions.iter().any(|q| q == *p))
+        {
+            partitions.push(other.to_string());
+        }
+        dedup(&mut partitions);
+        let accounts = mentioned_accounts(all, self.property.resource_account.as_deref());
+        let mut domain = Vec::new();
+        for partition in &partitions {
+            for (service, tail, name) in [
+                ("iam", "root", None),
+                ("iam", "user/", Some((Sym::AnyChar, Sym::AnyRun))),
+                ("iam", "role/", Some((Sym::AnyChar, Sym::AnyRun))),
+                ("sts", "federated-user/", Some((Sym::SegmentChar, Sym::SegmentRun))),
+            ] {
+                // The accounts searched: every one a literal names, and the fresh one
+                // standing for all others (so each caller's account is also a
+                // resource account, and same-account access is searched).
+                for account in &accounts {
+                    let mut syms: Vec<Sym> = format!("arn:{partition}:{service}::{account}:")
+                        .chars()
+                        .map(Sym::Char)
+                        .collect();
+                    syms.extend(tail.chars().map(Sym::Char));
+                    if let Some((one, run)) = name {
+                        syms.extend([one, run]);
+                    }
+                    domain.push(CharPattern::from_syms(syms));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for witness in self.class_witnesses("aws:PrincipalArn", &patterns, &groups, &domain, &[])? {
+            match Caller::parse(&witness) {
+                Ok(c) if c.is_iam_principal() => out.push(witness),
+                _ => {
+                    return Err(Unknown(format!(
+                        "unknown: no caller has the aws:PrincipalArn `{witness}` that stands for one class of the patterns on it"
+                    )))
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Resource accounts: the property's, or every account a principal entry names,
@@ -705,6 +1339,14 @@ impl<'a> Prover<'a> {
         let mut index: HashMap<Signature, usize> = HashMap::new();
         let has_rcps = |set: &PolicySet| set.rcps.iter().any(|level| !level.is_empty());
         let any_rcps = has_rcps(self.policies) || matches!(self.goal, Goal::NewAccess { old } if has_rcps(old));
+        let mut distinct_actions: Vec<&veto_iam::policy::ActionElement> = Vec::new();
+        let mut seen_actions: std::collections::HashSet<(bool, Vec<&str>)> = std::collections::HashSet::new();
+        for s in all {
+            let texts: Vec<&str> = s.action.patterns.iter().map(|p| p.text.as_str()).collect();
+            if seen_actions.insert((s.action.negated, texts)) {
+                distinct_actions.push(&s.action);
+            }
+        }
         let catalog: &'a Catalog = self.catalog;
         // A property naming literal service prefixes needs only those services' actions.
         let prefixes: Option<Vec<&str>> = if self.property.request.action.negated {
@@ -757,9 +1399,10 @@ impl<'a> Prover<'a> {
             if property_hit == self.property.request.action.negated {
                 continue;
             }
-            let bits: Vec<bool> = all
+            // Statements share few distinct Action elements: match each once.
+            let bits: Vec<bool> = distinct_actions
                 .iter()
-                .map(|s| s.action.patterns.iter().any(|p| p.matcher.matches(parts)) != s.action.negated)
+                .map(|s| s.patterns.iter().any(|p| p.matcher.matches(parts)) != s.negated)
                 .collect();
             let formats: Vec<&str> = self.catalog.arn_formats(service, action).collect();
             if !resource_cache.contains_key(&formats) {
@@ -803,26 +1446,111 @@ impl<'a> Prover<'a> {
         Ok(groups)
     }
 
-    fn resource_atoms(&self, all: &[&Statement]) -> Vec<ResourceAtom> {
+    /// Resource patterns, grouped: the patterns of statements that differ in
+    /// nothing but their Resource (same set, policy, effect, principal, action and
+    /// conditions) contribute alike, so only whether *any* of them matches counts.
+    /// That keeps many overlapping wildcard resources of one shape from
+    /// multiplying the resource classes.
+    fn resource_atoms(&self, tagged: &[Tagged], principals: &[String]) -> Vec<ResourceAtom> {
+        // Each caller's values of the variables a resource may hold.
+        let callers: Vec<Context> = principals
+            .iter()
+            .filter_map(|p| Caller::parse(p).ok())
+            .map(|caller| {
+                let mut context = Context::new();
+                for key in CALLER_VARIABLES {
+                    if let Some(derived::Derivation::Fixed(Some(v))) = derived::derivation(key, &caller, None) {
+                        context = context.with(key, v);
+                    }
+                }
+                context
+            })
+            .collect();
         let mut atoms: Vec<ResourceAtom> = Vec::new();
-        let mut push = |pattern: CharPattern, text: &str| {
-            if !atoms.iter().any(|a| a.pattern == pattern) {
-                atoms.push(ResourceAtom {
-                    pattern,
-                    service: literal_service(text),
-                });
+        let mut index: HashMap<CharPattern, usize> = HashMap::new();
+        let mut group_ids: HashMap<String, usize> = HashMap::new();
+        for t in tagged {
+            let s = t.statement;
+            let Some(resource) = &s.resource else { continue };
+            let conditions: Vec<String> = s
+                .conditions
+                .iter()
+                .map(|c| {
+                    let values: Vec<&str> = c.values.iter().map(|v| v.text.as_str()).collect();
+                    format!("{:?}|{}|{values:?}", c.operator, c.key_lower)
+                })
+                .collect();
+            let key = format!(
+                "{}|{:?}|{:?}|{}|{:?}|{:?}|{}|{conditions:?}",
+                t.set,
+                t.policy,
+                s.effect,
+                s.action.negated,
+                s.action.patterns.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+                s.principal.as_ref().map(|p| (
+                    p.negated,
+                    p.entries
+                        .iter()
+                        .map(|e| (e.key.as_str(), e.text.as_str()))
+                        .collect::<Vec<_>>()
+                )),
+                resource.negated,
+            );
+            let next = group_ids.len();
+            let group = *group_ids.entry(key).or_insert(next);
+            // (pattern, text, whether it is one caller's instance: then a group of its
+            // own, since the statement uses only the caller's instance)
+            let mut instances: Vec<(Vec<Atom>, &str, bool)> = Vec::new();
+            for p in &resource.patterns {
+                match &p.matcher {
+                    GlobValue::Static(pattern) => instances.push((pattern.atoms().to_vec(), &p.text, false)),
+                    GlobValue::Dynamic(template) => {
+                        for context in &callers {
+                            let mut atoms = Vec::new();
+                            if template.expand_atoms(context, true, &mut atoms) {
+                                instances.push((atoms, &p.text, true));
+                            }
+                        }
+                    }
+                }
             }
-        };
-        for s in all {
-            for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
-                if let GlobValue::Static(pattern) = &p.matcher {
-                    push(atoms_to_pattern(pattern.atoms(), false), &p.text);
+            for (pattern_atoms, text, own) in instances {
+                {
+                    let pattern = atoms_to_pattern(&pattern_atoms, false);
+                    let group = if own { usize::MAX / 2 - atoms.len() } else { group };
+                    // One atom per distinct pattern; a pattern used by statements of
+                    // different groups is a group of its own.
+                    match index.get(&pattern) {
+                        Some(&i) => {
+                            let a: &mut ResourceAtom = &mut atoms[i];
+                            if a.group != group && !a.shared {
+                                a.shared = true;
+                                a.group = usize::MAX - i;
+                            }
+                        }
+                        None => {
+                            index.insert(pattern.clone(), atoms.len());
+                            atoms.push(ResourceAtom {
+                                pattern,
+                                service: literal_service(text),
+                                group,
+                                shared: false,
+                            });
+                        }
+                    }
                 }
             }
         }
         // The evaluator treats KMS keys and roles to assume specially.
-        push(CharPattern::arn_like("arn:*:kms:*:*:key/*"), "arn:*:kms:*:*:key/*");
-        push(CharPattern::arn_like("arn:*:iam:*:*:role/*"), "arn:*:iam:*:*:role/*");
+        for text in ["arn:*:kms:*:*:key/*", "arn:*:iam:*:*:role/*"] {
+            atoms.push(ResourceAtom {
+                pattern: CharPattern::arn_like(text),
+                service: literal_service(text),
+                group: group_ids.len(),
+                shared: false,
+            });
+            group_ids.insert(text.to_string(), group_ids.len());
+        }
         atoms
     }
 
@@ -858,13 +1586,26 @@ impl<'a> Prover<'a> {
                     _ => true,
                 })
                 .collect();
-            let domain = [format_pattern(format)];
+            // Resources of every partition a resource pattern names (and `aws`).
+            let domain: Vec<CharPattern> = self.partitions.iter().map(|p| format_pattern(format, p)).collect();
             let patterns: Vec<CharPattern> = relevant.iter().map(|&i| atoms[i].pattern.clone()).collect();
             let refs: Vec<&CharPattern> = patterns.iter().chain(domain.iter()).collect();
-            let alphabet = automaton::alphabet(&refs, &[':', '/'], &['*', '?']);
+            // A literal `*` or `?` (`${*}`, `${?}`) is a character like any other: an
+            // object may be named `what?`. Wildcards never reach the alphabet.
+            let alphabet = automaton::alphabet(&refs, &[':', '/'], &[]);
             let deadline = self.started + self.limits.time_budget;
+            // The relevant atoms' groups, numbered from 0.
+            let mut numbering: HashMap<usize, usize> = HashMap::new();
+            let groups: Vec<usize> = relevant
+                .iter()
+                .map(|&i| {
+                    let next = numbering.len();
+                    *numbering.entry(atoms[i].group).or_insert(next)
+                })
+                .collect();
             let classes = automaton::classes(
                 &patterns,
+                &groups,
                 &domain,
                 &alphabet,
                 self.limits.max_automaton_states,
@@ -873,8 +1614,8 @@ impl<'a> Prover<'a> {
             .map_err(|_| Unknown("unknown (too large): the resource patterns' automaton grew too large".into()))?;
             for (found, witness) in classes {
                 let mut bits = vec![false; atoms.len()];
-                for (&i, b) in relevant.iter().zip(found) {
-                    bits[i] = b;
+                for (&i, &g) in relevant.iter().zip(&groups) {
+                    bits[i] = found[g];
                 }
                 mine.push((bits, witness));
             }
@@ -889,11 +1630,41 @@ impl<'a> Prover<'a> {
     }
 
     /// Instants for aws:CurrentTime / aws:EpochTime: around every date or epoch constant.
-    fn instants(&self, keys: &HashMap<String, Vec<&Condition>>) -> Vec<i128> {
+    fn instants(&self, keys: &HashMap<String, Vec<&Condition>>) -> Found<Vec<i128>> {
         let mut constants = Vec::new();
         for key in ["aws:currenttime", "aws:epochtime"] {
             for c in keys.get(key).into_iter().flatten() {
                 match &c.matcher.test {
+                    // String operators compare the instant's text: the instants where
+                    // a prefix starts and stops matching bound every class.
+                    ValueTest::String { .. } => {
+                        let like = c.operator.base.string_match() == Some(veto_iam::operator::StringMatch::Like);
+                        let fold = c.operator.base.string_match() == Some(veto_iam::operator::StringMatch::IgnoreCase);
+                        for v in &c.values {
+                            let text = if fold {
+                                v.text.to_ascii_uppercase()
+                            } else {
+                                v.text.clone()
+                            };
+                            let prefix = if like {
+                                text.trim_end_matches('*')
+                            } else {
+                                text.as_str()
+                            };
+                            if like && prefix.contains(['*', '?']) || text.contains("${") {
+                                return Err(Unknown(format!(
+                                    "unknown: the pattern `{}` on `{}` has a wildcard or variable before its end; the prover decides time patterns that are prefixes",
+                                    v.text, c.key
+                                )));
+                            }
+                            let seconds = if key == "aws:currenttime" {
+                                values::iso_prefix_bounds(prefix)
+                            } else {
+                                values::decimal_prefix_bounds(prefix)
+                            };
+                            constants.extend(seconds.into_iter().map(|s| s * 1_000_000_000));
+                        }
+                    }
                     ValueTest::Date { values, .. } => constants.extend(values.iter().copied()),
                     ValueTest::Numeric { values, .. } => constants.extend(
                         values
@@ -905,7 +1676,7 @@ impl<'a> Prover<'a> {
                 }
             }
         }
-        values::instant_candidates(&constants)
+        Ok(values::instant_candidates(&constants))
     }
 
     /// A key's classes: absent (unless always present) and one value per class.
@@ -914,10 +1685,19 @@ impl<'a> Prover<'a> {
             value: KeyType::String,
             multi_valued: false,
         });
+        // String and ARN operators share the string theory: their patterns are
+        // walked together (an ARN pattern bounds wildcards by field).
         let families: BTreeSet<u8> = conditions
             .iter()
             .map(|c| c.operator.base.family())
             .filter(|f| *f != OperatorFamily::Null)
+            .map(|f| {
+                if f == OperatorFamily::Arn {
+                    OperatorFamily::String
+                } else {
+                    f
+                }
+            })
             .map(|f| f as u8)
             .collect();
         if families.len() > 1 {
@@ -980,51 +1760,14 @@ impl<'a> Prover<'a> {
         if shape.value == KeyType::Bool {
             return Ok(vec!["true".into(), "false".into()]);
         }
-        let loose = |t: KeyType| shape.value != t;
+        // A value the caller writes (a service key such as s3:max-keys) may be
+        // ill-typed whatever its type; AWS's own aws: keys are well-typed unless a
+        // policy compares them as another type.
+        let loose = |t: KeyType| shape.value != t || !key.starts_with("aws:");
         Ok(match family {
             OperatorFamily::String | OperatorFamily::Arn => {
-                let mut patterns: Vec<CharPattern> = Vec::new();
-                for c in conditions {
-                    match &c.matcher.test {
-                        ValueTest::String { values, .. } => {
-                            for v in values {
-                                patterns.push(match v {
-                                    StringValue::Text(TextValue::Static(t)) => CharPattern::literal(
-                                        t,
-                                        c.operator.base.string_match()
-                                            == Some(veto_iam::operator::StringMatch::IgnoreCase),
-                                    ),
-                                    StringValue::Pattern(GlobValue::Static(p)) => atoms_to_pattern(p.atoms(), false),
-                                    _ => {
-                                        return Err(Unknown(format!(
-                                            "unknown: a policy variable in the condition on `{key}`"
-                                        )))
-                                    }
-                                });
-                            }
-                        }
-                        ValueTest::Arn(values) => {
-                            for v in values {
-                                match v {
-                                    GlobValue::Static(p) => patterns.push(atoms_to_pattern(p.atoms(), true)),
-                                    GlobValue::Dynamic(_) => {
-                                        return Err(Unknown(format!(
-                                            "unknown: a policy variable in the condition on `{key}`"
-                                        )))
-                                    }
-                                }
-                            }
-                            patterns.push(CharPattern::glob("arn:*:*:*:*:*"));
-                        }
-                        _ => {}
-                    }
-                }
-                let refs: Vec<&CharPattern> = patterns.iter().collect();
-                let alphabet = automaton::alphabet(&refs, &[], &[]);
-                let deadline = self.started + self.limits.time_budget;
-                let classes = automaton::classes(&patterns, &[], &alphabet, self.limits.max_automaton_states, deadline)
-                    .map_err(|_| Unknown(format!("unknown (too large): the patterns on `{key}` grew too large")))?;
-                classes.into_iter().map(|(_, w)| w).collect()
+                let (patterns, groups) = string_patterns(key, conditions)?;
+                self.class_witnesses(key, &patterns, &groups, &[], &[])?
             }
             OperatorFamily::Numeric => {
                 let constants: Vec<&str> = conditions
@@ -1092,17 +1835,84 @@ impl<'a> Prover<'a> {
     }
 }
 
+/// The String and ARN patterns the conditions on `key` compare with.
+fn string_patterns(key: &str, conditions: &[&Condition]) -> Found<(Vec<CharPattern>, Vec<usize>)> {
+    let mut patterns: Vec<CharPattern> = Vec::new();
+    // The group of each pattern: its condition (a condition asks whether any of its values matches).
+    let mut groups: Vec<usize> = Vec::new();
+    let mut group = 0;
+    for c in conditions {
+        group += 1;
+        match &c.matcher.test {
+            ValueTest::String { values, .. } => {
+                for v in values {
+                    patterns.push(match v {
+                        StringValue::Text(TextValue::Static(t)) => CharPattern::literal(
+                            t,
+                            c.operator.base.string_match() == Some(veto_iam::operator::StringMatch::IgnoreCase),
+                        ),
+                        StringValue::Pattern(GlobValue::Static(p)) => atoms_to_pattern(p.atoms(), false),
+                        _ => {
+                            return Err(Unknown(format!(
+                                "unknown: a policy variable in the condition on `{key}`"
+                            )))
+                        }
+                    });
+                }
+            }
+            ValueTest::Arn(values) => {
+                for v in values {
+                    match v {
+                        GlobValue::Static(p) => patterns.push(atoms_to_pattern(p.atoms(), true)),
+                        GlobValue::Dynamic(_) => {
+                            return Err(Unknown(format!(
+                                "unknown: a policy variable in the condition on `{key}`"
+                            )))
+                        }
+                    }
+                }
+                groups.resize(patterns.len(), group);
+                // Whether the value is an ARN at all is a test of its own.
+                group += 1;
+                patterns.push(CharPattern::glob("arn:*:*:*:*:*"));
+                groups.push(group);
+            }
+            _ => {}
+        }
+        groups.resize(patterns.len(), group);
+    }
+    groups.resize(patterns.len(), group);
+    Ok((patterns, groups))
+}
+
 /// Whether a live statement compares the time keys (then every instant class is tried).
 fn relevant_time(all: &[&Statement], probe: &Request, has_boundary: bool) -> bool {
     all.iter().any(|s| {
         s.conditions
             .iter()
             .any(|c| ALWAYS_PRESENT[1..].contains(&c.key_lower.as_str()))
-            && !matches!(
-                s.evaluate(probe, has_boundary),
-                StatementOutcome::NotMatched(e) if !matches!(e, veto_iam::Element::Condition(_))
-            )
+            && !dead_before_conditions(s.evaluate(probe, has_boundary), has_dynamic_resource(s))
     })
+}
+
+/// Did a statement fail on Principal, Action or Resource (not on a condition)?
+/// A resource holding a variable cannot be judged before the variable's key is
+/// in the request, so with `dynamic` a Resource miss does not count.
+fn dead_before_conditions(outcome: StatementOutcome, dynamic: bool) -> bool {
+    use veto_iam::Element;
+    match outcome {
+        StatementOutcome::Matched(_) | StatementOutcome::NotMatched(Element::Condition(_)) => false,
+        StatementOutcome::NotMatched(Element::Resource | Element::NotResource) => !dynamic,
+        StatementOutcome::NotMatched(_) => true,
+    }
+}
+
+/// Does a Resource or NotResource entry hold a policy variable?
+fn has_dynamic_resource(s: &Statement) -> bool {
+    s.resource
+        .iter()
+        .flat_map(|r| r.patterns.iter())
+        .any(|p| matches!(p.matcher, GlobValue::Dynamic(_)))
 }
 
 #[derive(Hash, PartialEq, Eq)]
@@ -1125,6 +1935,10 @@ struct ActionGroup<'c> {
 
 struct ResourceAtom {
     pattern: CharPattern,
+    /// Atoms of one group count only as "any of them matches" (see `resource_atoms`).
+    group: usize,
+    /// Used by statements of different groups: a group of its own.
+    shared: bool,
     /// The pattern's service field when it is literal: it can only match that service's ARNs.
     service: Option<String>,
 }
@@ -1134,8 +1948,13 @@ fn literal_service(text: &str) -> Option<String> {
     if text == "*" {
         return None;
     }
-    let field = text.split(':').nth(2)?;
-    (!field.is_empty() && !field.contains(['*', '?', '$'])).then(|| field.to_string())
+    // A resource pattern is one glob over the whole ARN: a wildcard before the
+    // service field (`arn:*:s3:::*`) can run across colons into any service.
+    let mut fields = text.split(':');
+    let before: Vec<&str> = fields.by_ref().take(2).collect();
+    let field = fields.next()?;
+    let literal = |f: &str| !f.is_empty() && !f.contains(['*', '?', '$']);
+    (before.iter().all(|f| !f.contains(['*', '?', '$'])) && literal(field)).then(|| field.to_string())
 }
 
 /// Every account the principal entries name, `extra`, and one fresh account.
@@ -1154,10 +1973,97 @@ fn mentioned_accounts(all: &[&Statement], extra: Option<&str>) -> Vec<String> {
             }
         }
     }
+    // Accounts the conditions on account-valued keys name: a caller there has them.
+    for s in all {
+        for c in s
+            .conditions
+            .iter()
+            .filter(|c| ACCOUNT_KEYS.contains(&c.key_lower.as_str()))
+        {
+            for v in &c.values {
+                accounts.extend(account_ids_in(&v.text));
+            }
+        }
+    }
     accounts.extend(extra.map(str::to_string));
     accounts.push(fresh_account(&accounts));
     dedup(&mut accounts);
     accounts
+}
+
+/// Per restricting key ([`derived::RESTRICTING`]), the condition values that fix
+/// it: literals, patterns without wildcards, and ARN patterns with a literal
+/// account. A wildcard such as `vpce-*` or `arn:aws:iam::*:role/R` fixes nothing.
+fn fixing_patterns(all: &[&Statement]) -> Vec<(String, Vec<CharPattern>)> {
+    let mut out: Vec<(String, Vec<CharPattern>)> = Vec::new();
+    for s in all {
+        for c in s
+            .conditions
+            .iter()
+            .filter(|c| derived::RESTRICTING.contains(&c.key_lower.as_str()))
+        {
+            let fold = c.operator.base.string_match() == Some(veto_iam::operator::StringMatch::IgnoreCase);
+            let mut patterns = Vec::new();
+            for v in &c.values {
+                let t = v.text.as_str();
+                let wild = t.contains(['*', '?']);
+                let arn_account_fixed = t.starts_with("arn:")
+                    && t.split(':')
+                        .nth(4)
+                        .is_some_and(|a| account_ids_in(a).len() == 1 && a.len() == 12);
+                if !wild {
+                    patterns.push(CharPattern::literal(t, fold));
+                } else if arn_account_fixed {
+                    patterns.push(CharPattern::arn_like(t));
+                }
+            }
+            if patterns.is_empty() {
+                continue;
+            }
+            match out.iter_mut().find(|(k, _)| *k == c.key_lower) {
+                Some((_, p)) => p.extend(patterns),
+                None => out.push((c.key_lower.clone(), patterns)),
+            }
+        }
+    }
+    out
+}
+
+/// Keys whose values name accounts (or carry one in an ARN).
+const ACCOUNT_KEYS: &[&str] = &[
+    "aws:principalaccount",
+    "kms:calleraccount",
+    "aws:principalarn",
+    "aws:userid",
+    "aws:resourceaccount",
+];
+
+/// Every run of exactly 12 digits in `text`.
+fn account_ids_in(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == 12)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every account any literal of the policies names: principal entries,
+/// condition values and resources.
+fn named_accounts(all: &[&Statement]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for s in all {
+        for e in s.principal.iter().flat_map(|p| p.entries.iter()) {
+            out.extend(account_ids_in(&e.text));
+        }
+        for c in &s.conditions {
+            for v in &c.values {
+                out.extend(account_ids_in(&v.text));
+            }
+        }
+        for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
+            out.extend(account_ids_in(&p.text));
+        }
+    }
+    out
 }
 
 fn fresh_account(used: &[String]) -> String {

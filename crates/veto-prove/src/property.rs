@@ -133,6 +133,61 @@ pub fn read_property(value: &JsonValue) -> Result<Property, (String, Span)> {
     })
 }
 
+/// Refuses a property whose request set is empty by a slip of the pen: an
+/// `Action` entry that names no catalog action (`s3:GetObjekt`, or
+/// `s3:UploadPart`, which is not an IAM action), or a condition that needs a key
+/// the catalog does not know (it is never present). Either would make `holds`
+/// vacuous; the error points at the entry and offers the nearest name.
+pub fn check_not_empty(property: &Property, catalog: &veto_catalog::Catalog) -> Result<(), (String, Span)> {
+    let action = &property.request.action;
+    if !action.negated {
+        for p in &action.patterns {
+            let hit = catalog.actions().any(|(s, a)| {
+                let (prefix, name) = (s.prefix.to_ascii_lowercase(), a.name.to_ascii_lowercase());
+                p.matcher.matches((prefix.as_str(), name.as_str()))
+            });
+            if !hit {
+                let names: Vec<String> = catalog
+                    .actions()
+                    .map(|(s, a)| format!("{}:{}", s.prefix, a.name))
+                    .collect();
+                let hint = veto_iam::suggest::closest(&p.text, names.iter().map(String::as_str))
+                    .map(|n| format!("; did you mean `{n}`?"))
+                    .unwrap_or_default();
+                return Err((
+                    format!(
+                        "property.request.Action: `{}` names no action in the catalog, so the request set would be empty{hint}",
+                        p.text
+                    ),
+                    p.span,
+                ));
+            }
+        }
+    }
+    for c in &property.request.conditions {
+        // Only a test that needs the key present makes an unknown key empty the set.
+        let needs_key = !c.operator.if_exists
+            && !c.operator.base.is_negated()
+            && c.operator.base != veto_iam::operator::BaseOperator::Null
+            && c.operator.qualifier != Some(veto_iam::operator::SetQualifier::ForAllValues);
+        if needs_key && catalog.key(&c.key).is_none() {
+            let mut names: Vec<&str> = catalog.global_keys.iter().map(|k| k.name).collect();
+            names.extend(catalog.services.iter().flat_map(|s| s.keys.iter().map(|k| k.name)));
+            let hint = veto_iam::suggest::closest(&c.key, names)
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            return Err((
+                format!(
+                    "property.request.Condition: `{}` is no condition key AWS sends, so no request has it and the set would be empty{hint}",
+                    c.key
+                ),
+                c.key_span,
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Reads one line of `veto prove --batch`.
 pub fn parse_line(text: &str) -> Result<ProveCase, BatchError> {
     let value = json::parse(text).map_err(|e| BatchError {
@@ -159,6 +214,7 @@ pub fn parse_line(text: &str) -> Result<ProveCase, BatchError> {
         Some(p) => read_property(p).map_err(fail)?,
         None => return Err(fail(("missing `property`".into(), value.span))),
     };
+    check_not_empty(&property, veto_catalog::catalog()).map_err(fail)?;
     Ok(ProveCase {
         id_json: id_json.clone().unwrap_or_else(|| "null".into()),
         policies,

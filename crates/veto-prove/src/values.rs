@@ -3,68 +3,57 @@
 //! interval and one per constant cover every way the conditions can come out.
 
 use std::net::IpAddr;
+use veto_iam::values::Decimal;
 
 /// Decimal candidates around the constants: each constant, and one value in every
-/// gap between, below and above them (exact decimal arithmetic).
+/// gap between, below and above them. Exact text arithmetic, so no constant is too
+/// large or too fine (the evaluator compares decimals exactly too).
 pub fn numeric_candidates(constants: &[&str]) -> Vec<String> {
-    let parsed: Vec<(bool, &str, &str)> = constants
+    let mut parsed: Vec<(Decimal, &str)> = constants
         .iter()
-        .filter_map(|c| {
-            let (neg, body) = c.strip_prefix('-').map_or((false, *c), |b| (true, b));
-            let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-            (!int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit()))
-                .then_some((neg, int, frac))
-        })
+        .filter_map(|c| Some((Decimal::parse(c)?, *c)))
         .collect();
-    let scale = parsed.iter().map(|(_, _, f)| f.len()).max().unwrap_or(0) as u32 + 1;
-    let unit = 10i128.pow(scale);
-    let mut points: Vec<i128> = parsed
+    parsed.sort_by(|a, b| a.0.cmp(&b.0));
+    parsed.dedup_by(|a, b| a.0 == b.0);
+    // Wider than any constant's integer part, finer than any fraction.
+    let int_digits = parsed
         .iter()
-        .filter_map(|(neg, int, frac)| {
-            let int: i128 = int.parse().ok()?;
-            let mut f = frac.to_string();
-            while (f.len() as u32) < scale {
-                f.push('0');
-            }
-            let frac: i128 = if f.is_empty() { 0 } else { f.parse().ok()? };
-            let v = int.checked_mul(unit)?.checked_add(frac)?;
-            Some(if *neg { -v } else { v })
-        })
-        .collect();
-    points.sort_unstable();
-    points.dedup();
-    let mut out: Vec<i128> = Vec::new();
-    if points.is_empty() {
-        out.push(unit);
+        .map(|(_, t)| t.trim_start_matches('-').split('.').next().unwrap_or("").len())
+        .max()
+        .unwrap_or(1);
+    let scale = parsed
+        .iter()
+        .map(|(_, t)| t.split_once('.').map_or(0, |(_, f)| f.len()))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let big = format!("1{}", "0".repeat(int_digits));
+    let mut out: Vec<String> = vec![format!("-{big}"), big];
+    // `t` plus (or, for a negative `t`, minus) one unit of the finer scale: the
+    // result's magnitude grows, so it lies beside `t` away from zero.
+    let nudge = |t: &str| {
+        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+        format!("{int}.{frac}{}1", "0".repeat(scale - 1 - frac.len()))
+    };
+    for (i, (value, text)) in parsed.iter().enumerate() {
+        out.push(text.to_string());
+        let Some((next, next_text)) = parsed.get(i + 1) else {
+            continue;
+        };
+        let zero = Decimal::parse("0").expect("0 parses");
+        // A value strictly between this constant and the next.
+        out.push(if *value >= zero {
+            nudge(text.trim_start_matches('-'))
+        } else if *next <= zero {
+            nudge(next_text)
+        } else {
+            "0".to_string()
+        });
     }
-    for (i, &p) in points.iter().enumerate() {
-        if i == 0 {
-            out.push(p - unit);
-        }
-        out.push(p);
-        // One step of the finer scale lies strictly inside the gap to the next constant.
-        out.push(p + 1);
+    if parsed.is_empty() {
+        out.push("1".into());
     }
-    if let Some(&last) = points.last() {
-        out.push(last + unit);
-    }
-    out.sort_unstable();
-    out.dedup();
-    out.into_iter().map(|v| format_scaled(v, scale)).collect()
-}
-
-fn format_scaled(v: i128, scale: u32) -> String {
-    let unit = 10i128.pow(scale);
-    let sign = if v < 0 { "-" } else { "" };
-    let a = v.abs();
-    let int = a / unit;
-    let frac = a % unit;
-    if frac == 0 {
-        format!("{sign}{int}")
-    } else {
-        let f = format!("{frac:0width$}", width = scale as usize);
-        format!("{sign}{int}.{}", f.trim_end_matches('0'))
-    }
+    out
 }
 
 const NANOS: i128 = 1_000_000_000;
@@ -82,6 +71,58 @@ pub fn instant_candidates(constants: &[i128]) -> Vec<i128> {
     }
     out.sort_unstable();
     out.dedup();
+    out
+}
+
+/// The first instant (seconds) whose `YYYY-MM-DDThh:mm:ssZ` text starts with
+/// `prefix`, and the first after them: ISO text of years 0000–9999 sorts as time
+/// does, so the instants a prefix matches are one interval, found by bisection.
+pub fn iso_prefix_bounds(prefix: &str) -> Vec<i128> {
+    const FIRST: i128 = -62_167_219_200; // 0000-01-01T00:00:00Z
+    const LAST: i128 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    let cmp = |t: i128| {
+        let s = iso(t);
+        let n = prefix.len().min(s.len());
+        s.as_bytes()[..n]
+            .cmp(&prefix.as_bytes()[..n])
+            .then(if prefix.len() > s.len() {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Equal
+            })
+    };
+    // The first t in [FIRST, LAST + 1] with pred(t), for a monotone pred.
+    let first = |pred: &dyn Fn(i128) -> bool| {
+        let (mut lo, mut hi) = (FIRST, LAST + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(mid) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
+    };
+    let start = first(&|t| cmp(t) != std::cmp::Ordering::Less);
+    let end = first(&|t| cmp(t) == std::cmp::Ordering::Greater);
+    vec![start, end]
+}
+
+/// The bounds of the numbers whose decimal text starts with `prefix`: for each
+/// length, `p·10^k` and `(p+1)·10^k` (up to 13 digits, past year 9999 in seconds).
+pub fn decimal_prefix_bounds(prefix: &str) -> Vec<i128> {
+    let Ok(p) = prefix.parse::<i128>() else {
+        return Vec::new();
+    };
+    if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for k in 0..=13usize.saturating_sub(prefix.len()) as u32 {
+        let unit = 10i128.pow(k);
+        out.extend([p * unit, (p + 1) * unit]);
+    }
     out
 }
 
@@ -157,9 +198,42 @@ mod tests {
 
     #[test]
     fn numeric_candidates_cover_every_gap() {
-        assert_eq!(numeric_candidates(&["1.2"]), vec!["0.2", "1.2", "1.21", "2.2"]);
-        let c = numeric_candidates(&["1", "2"]);
-        assert!(c.contains(&"1.1".to_string()) && c.contains(&"2".to_string()) && c.contains(&"3".to_string()));
+        // One value per constant and per open interval, checked by the evaluator's order.
+        for constants in [
+            vec!["1.2"],
+            vec!["1", "2"],
+            vec!["-3", "-1.5", "2", "1000000000000000000000000000000000000000000"],
+            vec![
+                "0.0000000000000000000000000000000000000001",
+                "0.0000000000000000000000000000000000000002",
+            ],
+        ] {
+            let c = numeric_candidates(&constants);
+            let mut points: Vec<Decimal> = constants.iter().map(|t| Decimal::parse(t).unwrap()).collect();
+            points.sort();
+            let values: Vec<Decimal> = c.iter().map(|t| Decimal::parse(t).unwrap()).collect();
+            for p in &points {
+                assert!(values.contains(p), "{constants:?}");
+            }
+            assert!(values.iter().any(|v| v < &points[0]));
+            assert!(values.iter().any(|v| v > points.last().unwrap()));
+            for w in points.windows(2) {
+                assert!(
+                    values.iter().any(|v| *v > w[0] && *v < w[1]),
+                    "{constants:?}: nothing between"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn time_prefixes_bound_intervals() {
+        assert_eq!(iso_prefix_bounds("2030-"), vec![1_893_456_000, 1_924_992_000]);
+        assert_eq!(
+            iso_prefix_bounds("2030-01-01T00:00:00Z"),
+            vec![1_893_456_000, 1_893_456_001]
+        );
+        assert!(decimal_prefix_bounds("1893456000").contains(&1_893_456_000));
     }
 
     #[test]

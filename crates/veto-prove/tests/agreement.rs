@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use veto_iam::{Context, ContextValue, Policy, PolicySet, Request, StatementOutcome};
-use veto_prove::{property::read_property, prove, Limits, Quantifier, Verdict};
+use veto_prove::{derived, property::read_property, prove, Limits, Quantifier, Verdict};
 
 const SAMPLES: usize = 10_000;
 
@@ -19,6 +19,7 @@ const ACTIONS: &[(&str, &[&str])] = &[
             "arn:aws:s3:::b/x/y",
             "arn:aws:s3:::c/k",
             "arn:aws:s3:::bx/k",
+            "arn:aws:s3:::b/alice/k",
         ],
     ),
     (
@@ -58,6 +59,13 @@ fn condition() -> impl Strategy<Value = Value> {
         json!({"ForAnyValue:StringLike": {"aws:TagKeys": "e*"}}),
         json!({"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:111122223333:*"}}),
         json!({"BinaryEquals": {"aws:ResourceTag/blob": "aGVsbG8="}}),
+        json!({"StringEquals": {"aws:PrincipalOrgID": "o-123"}}),
+        json!({"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}}),
+        json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/R"}}),
+        json!({"StringLike": {"aws:PrincipalArn": "arn:aws-cn:*"}}),
+        json!({"StringEquals": {"aws:SourceVpce": "vpce-1"}}),
+        json!({"StringLike": {"aws:CurrentTime": "2030-*"}}),
+        json!({"StringEquals": {"aws:EpochTime": "1893456000"}}),
     ])
 }
 
@@ -69,6 +77,8 @@ fn principal_entry() -> impl Strategy<Value = Value> {
         json!({"AWS": "arn:aws:iam::111122223333:role/R"}),
         json!({"AWS": "444455556666"}),
         json!({"Service": "codepipeline.amazonaws.com"}),
+        json!({"Federated": "cognito-identity.amazonaws.com"}),
+        json!({"AWS": "arn:aws-cn:iam::111122223333:role/R"}),
     ])
 }
 
@@ -95,6 +105,7 @@ fn statement(resource_policy: bool) -> impl Strategy<Value = Value> {
                 "arn:aws:s3:::b/*",
                 "arn:aws:s3:::b*",
                 "arn:aws:s3:::c/*",
+                "arn:aws:s3:::b/${aws:username}/*",
             ],
             1..3,
         ),
@@ -188,6 +199,8 @@ fn value_pool(key: &str) -> Vec<ContextValue> {
             "x",
         ]),
         "aws:ResourceTag/blob" => single(&["aGVsbG8=", "aGVsbG8", "eA=="]),
+        "aws:PrincipalOrgID" => single(&["o-123", "o-456"]),
+        "aws:SourceVpce" => single(&["vpce-1", "vpce-2"]),
         _ => {
             let sets: [&[&str]; 6] = [&[], &["env"], &["owner"], &["env", "owner"], &["e"], &["x", "env"]];
             sets.iter()
@@ -218,6 +231,10 @@ fn sample_requests(seed: u64) -> Vec<Request> {
         "arn:aws:iam::999999999999:root",
         "codepipeline.amazonaws.com",
         "other.amazonaws.com",
+        "cognito-identity.amazonaws.com",
+        "arn:aws-cn:sts::111122223333:assumed-role/R/s",
+        "arn:aws-cn:iam::111122223333:role/R",
+        "arn:aws:iam::123456789012:role/R",
     ];
     let keys = [
         "aws:SecureTransport",
@@ -228,6 +245,8 @@ fn sample_requests(seed: u64) -> Vec<Request> {
         "aws:SourceArn",
         "aws:ResourceTag/blob",
         "aws:TagKeys",
+        "aws:PrincipalOrgID",
+        "aws:SourceVpce",
     ];
     let mut rng = seed | 1;
     let mut next = move |n: usize| {
@@ -244,7 +263,23 @@ fn sample_requests(seed: u64) -> Vec<Request> {
             let mut ctx = Context::new()
                 .with("aws:CurrentTime", ContextValue::Single(iso.into()))
                 .with("aws:EpochTime", ContextValue::Single(epoch.into()));
+            let account = ["111122223333", "444455556666", "999999999999"][next(3)];
+            let principal = principals[next(principals.len())];
+            // Only requests AWS could send: the caller's derived keys follow from it.
+            let caller = veto_iam::Caller::parse(principal).unwrap();
+            for key in ["aws:PrincipalArn", "aws:PrincipalAccount", "aws:username"] {
+                if let Some(derived::Derivation::Fixed(Some(v))) =
+                    derived::derivation(&key.to_ascii_lowercase(), &caller, Some(account))
+                {
+                    ctx = ctx.with(key, v);
+                }
+            }
             for key in keys {
+                if derived::derivation(&key.to_ascii_lowercase(), &caller, Some(account))
+                    == Some(derived::Derivation::Fixed(None))
+                {
+                    continue;
+                }
                 let applies = key == "aws:SecureTransport" || catalog.key_applies(service, act, key);
                 let pool = value_pool(key);
                 let choice = next(pool.len() + 1);
@@ -252,15 +287,7 @@ fn sample_requests(seed: u64) -> Vec<Request> {
                     ctx = ctx.with(key, pool[choice.min(pool.len() - 1)].clone());
                 }
             }
-            let account = ["111122223333", "444455556666", "999999999999"][next(3)];
-            Request::new(
-                principals[next(principals.len())],
-                action,
-                resources[next(resources.len())],
-                Some(account),
-                ctx,
-            )
-            .unwrap()
+            Request::new(principal, action, resources[next(resources.len())], Some(account), ctx).unwrap()
         })
         .collect()
 }
@@ -295,6 +322,12 @@ proptest! {
         let in_set = |r: &Request| matches!(property.request.evaluate(r, false), StatementOutcome::Matched(_));
         if let Some(r) = &answer.request {
             prop_assert!(in_set(r), "returned request outside the set");
+            for (key, value) in r.context().iter() {
+                prop_assert!(
+                    !derived::contradicts(&key.to_ascii_lowercase(), Some(value), r.caller(), r.resource_account()),
+                    "{key}={value:?} contradicts the caller {}", r.caller().to_text()
+                );
+            }
             prop_assert_eq!(Some(set.evaluate(r)), answer.decision, "returned request does not replay");
         }
         match (property.quantifier, answer.verdict) {
@@ -308,6 +341,9 @@ proptest! {
                 for r in sample_requests(seed).iter().filter(|r| in_set(r)) {
                     prop_assert!(!property.decisions.contains(&set.evaluate(r)), "fails, but {r:?} gets {}", set.evaluate(r));
                 }
+            }
+            (_, Verdict::Empty) => {
+                prop_assert!(sample_requests(seed).iter().all(|r| !in_set(r)), "empty, but a sampled request is in the set");
             }
             (_, Verdict::Unknown) => prop_assert!(false, "unknown: {}", answer.reason),
         }
