@@ -1168,3 +1168,26 @@ fn lint_groups_terraform_files_by_directory() {
     let bad = veto(&["lint", "--var", "novalue", "tests/terraform/cross-account"], None);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// `veto prove --rule` on a file with nothing the rule applies to says so (exit 2)
+/// instead of a vacuous "holds".
+#[test]
+fn prove_rule_on_a_target_it_does_not_apply_to_says_so() {
+    let out = veto(
+        &[
+            "prove",
+            "--rule",
+            "CP-KMS-ROTATION",
+            "--resource-policy",
+            "examples/seed-bucket-policy.json",
+        ],
+        None,
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("CP-KMS-ROTATION applies to resource AWS::KMS::Key targets"),
+        "{stderr}"
+    );
+    assert!(!text(&out.stdout).contains("holds"));
+}

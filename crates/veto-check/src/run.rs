@@ -38,6 +38,11 @@ pub struct Finding {
     pub fix: Option<serde_json::Value>,
 }
 
+/// Whether `rule` applies to `target` (its `applies to` kind and filter).
+pub fn rule_applies(rule: &ast::Rule, target: &Target) -> bool {
+    rule.applies().is_some_and(|a| applies_to(a, target))
+}
+
 fn applies_to(applies: &ast::Applies, target: &Target) -> bool {
     match (applies.kind.node.as_str(), target) {
         ("resource", Target::Resource { type_name, .. }) => {

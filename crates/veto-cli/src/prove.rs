@@ -113,6 +113,24 @@ fn run_rule(args: &ProveArgs, id: &str) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     };
+    // A rule about nothing in the file would "hold" vacuously: say so instead.
+    if !targets.iter().any(|t| veto_check::run::rule_applies(rule, t)) {
+        let kind = rule.applies().map_or("nothing".to_string(), |a| match &a.filter {
+            Some(f) => format!("{} {}", a.kind.node, f.node),
+            None => a.kind.node.clone(),
+        });
+        let found: Vec<String> = targets.iter().map(|t| format!("{} `{}`", t.kind(), t.name())).collect();
+        eprintln!(
+            "error: {} applies to {kind} targets, and {name} has none{}",
+            rule.id.node,
+            if found.is_empty() {
+                String::new()
+            } else {
+                format!(" (it holds: {})", found.join(", "))
+            }
+        );
+        return ExitCode::from(EXIT_INPUT);
+    }
     let findings = veto_check::run::check(&[rule], &targets);
     if findings.is_empty() {
         println!(
