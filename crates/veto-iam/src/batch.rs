@@ -110,11 +110,18 @@ pub fn parse_line_cached(text: &str, cache: &PolicyCache) -> Result<BatchCase, B
 }
 
 fn parse_line_with(text: &str, cache: Option<&PolicyCache>) -> Result<BatchCase, BatchError> {
-    let value = json::parse(text).map_err(|e| BatchError {
+    let not_json = |e: json::JsonError| BatchError {
         id_json: None,
         message: format!("not valid JSON: {}", e.message),
         span: e.span,
-    })?;
+    };
+    // With a cache, the policies are only checked to be JSON, and built below if
+    // they are not in the cache; an error is reported as the full reader words it.
+    let mut value = match cache {
+        Some(_) => json::parse_skipping(text, POLICY_FIELDS).or_else(|_| json::parse(text)),
+        None => json::parse(text),
+    }
+    .map_err(not_json)?;
     let fail = |id_json: Option<String>, (message, span): (String, Span)| BatchError { id_json, message, span };
     if value.as_object().is_none() {
         return Err(fail(
@@ -140,6 +147,9 @@ fn parse_line_with(text: &str, cache: Option<&PolicyCache>) -> Result<BatchCase,
     let policies = match cached {
         Some(set) => set,
         None => {
+            if cache.is_some() {
+                build_policy_fields(text, &mut value).map_err(not_json)?;
+            }
             let set = Arc::new(read_policy_set(&value, &mut warnings).map_err(|e| fail(id_json.clone(), e))?);
             if let (Some(cache), Some(key)) = (cache, key) {
                 cache.insert(key, Arc::clone(&set));
@@ -162,6 +172,16 @@ fn parse_line_with(text: &str, cache: Option<&PolicyCache>) -> Result<BatchCase,
         warnings,
         context_spans,
     })
+}
+
+/// Builds the policy fields [`json::parse_skipping`] left as spans.
+fn build_policy_fields(text: &str, value: &mut JsonValue) -> Result<(), json::JsonError> {
+    if let JsonKind::Object(members) = &mut value.kind {
+        for m in members.iter_mut().filter(|m| POLICY_FIELDS.contains(&m.key.as_str())) {
+            m.value = json::parse_span(text, m.value.span, 1)?;
+        }
+    }
+    Ok(())
 }
 
 /// Compiled policy sets of one run, keyed by the text of a line's policy fields.
