@@ -235,6 +235,177 @@ fn batch_keeps_order_and_reports_bad_lines() {
     assert_eq!(lines[3], serde_json::json!({"id": "d", "decision": "ImplicitDeny"}));
 }
 
+const ALLOW_S3: &str = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+const USER_GET: &str =
+    r#"{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}"#;
+
+/// `veto eval --batch -` with the line limit lowered through the environment;
+/// stdin is written while stdout is read, so long inputs cannot deadlock.
+fn batch_with_limit(input: &str, limit: usize) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_veto"))
+        .args(["eval", "--batch", "-"])
+        .env("VETO_MAX_LINE_BYTES", limit.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("veto runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // Written from a thread: veto answers while it reads.
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("veto finishes");
+    writer.join().expect("writer").expect("write stdin");
+    out
+}
+
+#[test]
+fn batch_line_over_the_limit_is_an_error_line_and_the_run_goes_on() {
+    let good = format!("{{\"id\":\"a\",\"identity_policies\":[{ALLOW_S3}],\"request\":{USER_GET}}}");
+    let long = format!(
+        "{{\"id\":\"big\",\"request\":{{\"principal\":\"anonymous\",\"action\":\"s3:GetObject\",\"resource\":\"arn:aws:s3:::b/{}\"}}}}",
+        "k".repeat(5000)
+    );
+    let input = format!("{good}\n{long}\n{}\n", good.replace("\"a\"", "\"c\""));
+    let out = batch_with_limit(&input, good.len() + 10);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0], serde_json::json!({"id": "a", "decision": "Allow"}));
+    assert_eq!(lines[1]["id"], serde_json::Value::Null);
+    assert_eq!(lines[1]["line"], 2);
+    let message = lines[1]["error"].as_str().unwrap();
+    assert!(message.contains(&format!("{} bytes", long.len())), "{message}");
+    assert!(
+        message.contains(&format!("up to {} bytes", good.len() + 10)),
+        "{message}"
+    );
+    assert_eq!(lines[2], serde_json::json!({"id": "c", "decision": "Allow"}));
+    // At the limit exactly, the line is read.
+    let out = batch_with_limit(&format!("{good}\n"), good.len());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn batch_echoes_ids_byte_for_byte() {
+    let ids = [
+        "12345678901234567890123",
+        "-0.10e+5",
+        r#""\u0041b""#,
+        r#"{"a": [1, 2.50]}"#,
+        "null",
+    ];
+    let input: String = ids
+        .iter()
+        .map(|id| format!("{{\"id\": {id}, \"request\":{USER_GET}}}\n"))
+        .collect();
+    let out = veto(&["eval", "--batch", "-"], Some(input.as_bytes()));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for (line, id) in stdout.lines().zip(ids) {
+        assert_eq!(line, format!("{{\"id\":{id},\"decision\":\"ImplicitDeny\"}}"));
+    }
+    // Error lines echo the id as written too.
+    let bad = "{\"id\": 12345678901234567890123, \"request\": {}}\n";
+    let out = veto(&["eval", "--batch", "-"], Some(bad.as_bytes()));
+    assert!(text(&out.stdout).starts_with("{\"id\":12345678901234567890123,\"error\":"));
+}
+
+#[test]
+fn batch_duplicate_keys_anywhere_in_the_envelope_are_errors() {
+    let cases = [
+        (
+            format!("{{\"id\":\"a\",\"id\":\"b\",\"request\":{USER_GET}}}"),
+            "duplicate key `id` (first given at column 2)",
+            11,
+            serde_json::Value::Null,
+        ),
+        (
+            format!("{{\"id\":\"a\",\"request\":{USER_GET},\"request\":{USER_GET}}}"),
+            "duplicate key `request` (first given at column 11)",
+            124,
+            serde_json::json!("a"),
+        ),
+        (
+            r#"{"id":"a","request":{"principal":"anonymous","principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"*"}}"#.to_string(),
+            "request: duplicate key `principal` (first given at column 22)",
+            46,
+            serde_json::json!("a"),
+        ),
+        (
+            format!("{{\"id\":\"a\",\"identity_policies\":[],\"identity_policies\":[{ALLOW_S3}],\"request\":{USER_GET}}}"),
+            "duplicate key `identity_policies` (first given at column 11)",
+            34,
+            serde_json::json!("a"),
+        ),
+        (
+            r#"{"id":"a","request":{"principal":"anonymous","action":"s3:GetObject","resource":"*","context":{"aws:a":"1","x":{"k":1,"k":2}}}}"#.to_string(),
+            "request.context.x: duplicate key `k` (first given at column 113)",
+            119,
+            serde_json::json!("a"),
+        ),
+    ];
+    for (line, message, column, id) in cases {
+        let out = veto(&["eval", "--batch", "-"], Some(format!("{line}\n").as_bytes()));
+        assert_eq!(out.status.code(), Some(2), "{line}");
+        let answer: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+        let error = answer["error"].as_str().unwrap_or_default();
+        assert!(error.starts_with(message), "{line}\n{error}");
+        assert_eq!(answer["column"], column, "{line}\n{error}");
+        assert_eq!(answer["id"], id, "{line}");
+    }
+}
+
+#[test]
+fn batch_answers_many_lines_in_order_with_shared_and_bad_policies() {
+    let bad = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqual":{"a:b":"c"}}}}"#;
+    let deny = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}"#;
+    let mut input = String::new();
+    let mut expected = Vec::new();
+    for i in 0..5000 {
+        let (policy, answer) = match i % 5 {
+            0 => (ALLOW_S3.to_string(), "Allow"),
+            1 => (deny.to_string(), "ExplicitDeny"),
+            2 => (bad.to_string(), "error"),
+            // A policy no other line has.
+            3 => (ALLOW_S3.replace("s3:*", &format!("s3:Get{i}*")), "ImplicitDeny"),
+            _ => (ALLOW_S3.replace("s3:*", "s3:GetObject"), "Allow"),
+        };
+        let line = format!("{{\"id\":{i},\"identity_policies\":[{policy}],\"request\":{USER_GET}}}");
+        // Where the unknown operator is, for the error lines.
+        let column = line.find("\"StringEqual\"").map_or(0, |at| at + 1);
+        input.push_str(&line);
+        input.push('\n');
+        if i % 7 == 0 {
+            input.push('\n');
+        }
+        expected.push((answer, column));
+    }
+    let out = batch_with_limit(&input, 64 << 20);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = text(&out.stdout);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), expected.len());
+    let mut line_number = 0;
+    for (i, (line, (answer, column))) in lines.iter().zip(&expected).enumerate() {
+        line_number += 1;
+        assert_eq!(line["id"], i, "{line}");
+        if *answer == "error" {
+            // The same bad policy on many lines: each error points into its own line.
+            assert_eq!(line["line"], line_number, "{line}");
+            assert_eq!(line["column"], *column, "{line}");
+        } else {
+            assert_eq!(line["decision"], *answer, "{line}");
+        }
+        if i % 7 == 0 {
+            line_number += 1;
+        }
+    }
+}
+
 #[test]
 fn batch_explain_carries_the_trace() {
     let out = veto(&["eval", "--batch", "examples/seed-requests.jsonl", "--explain"], None);

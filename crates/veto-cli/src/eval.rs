@@ -4,7 +4,7 @@ use crate::jsonl;
 use crate::render::{self, Kind, Source};
 use crate::trace;
 use crate::EXIT_INPUT;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -249,20 +249,31 @@ pub fn render_diagnostic(source: &Source, d: &Diagnostic) -> String {
 }
 
 fn run_batch(path: &str, explain: bool) -> ExitCode {
-    jsonl::run(path, |text, source| match batch::parse_line(text) {
-        Ok(case) => evaluate_case(&case, explain, source),
-        Err(e) => {
-            let (line, column) = source.location(e.span.start);
-            jsonl::error_line(e.id_json.as_deref(), &e.message, line, column)
+    // Without --explain only decisions are written, so lines that repeat an earlier
+    // line's policies reuse their compiled set; with it, each line's own policies
+    // are read, so warnings and trace positions point into that line.
+    let cache = batch::PolicyCache::new();
+    jsonl::run(path, true, |text, source| {
+        let case = if explain {
+            batch::parse_line(text)
+        } else {
+            batch::parse_line_cached(text, &cache)
+        };
+        match case {
+            Ok(case) => evaluate_case(&case, explain, source),
+            Err(e) => {
+                let (line, column) = source.location(e.span.start);
+                jsonl::error_line(e.id_json.as_deref(), &e.message, line, column)
+            }
         }
     })
 }
 
-fn evaluate_case(case: &BatchCase, explain: bool, source: &Source) -> Value {
-    let id = jsonl::id_value(Some(&case.id_json));
+fn evaluate_case(case: &BatchCase, explain: bool, source: &Source) -> jsonl::Answer {
+    let id = Some(case.id_json.as_str());
     if !explain {
         let decision = case.policies.evaluate(&case.request);
-        return json!({"id": id, "decision": decision.as_str()});
+        return jsonl::Answer::new(id, json!({"id": null, "decision": decision.as_str()}));
     }
     let explanation = case.policies.explain(&case.request);
     let mut trace = trace::to_json(&case.policies, &explanation, |_| source);
@@ -284,5 +295,8 @@ fn evaluate_case(case: &BatchCase, explain: bool, source: &Source) -> Value {
                    "help": d.help, "line": line, "column": column})
         })
         .collect();
-    json!({"id": id, "decision": explanation.outcome.decision.as_str(), "trace": trace})
+    jsonl::Answer::new(
+        id,
+        json!({"id": null, "decision": explanation.outcome.decision.as_str(), "trace": trace}),
+    )
 }

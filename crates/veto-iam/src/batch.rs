@@ -6,13 +6,16 @@ use crate::policy::{Policy, PolicyKind};
 use crate::request::{Context, ContextValue, Request};
 use crate::span::Span;
 use crate::{Diagnostic, PolicySet};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 /// One batch line, loaded.
 #[derive(Debug, Clone)]
 pub struct BatchCase {
     /// The `id` exactly as written (any JSON value), to echo back.
     pub id_json: String,
-    pub policies: PolicySet,
+    /// Shared with other lines that carry the same policy texts (see [`PolicyCache`]).
+    pub policies: Arc<PolicySet>,
     pub request: Request,
     /// Warnings about the policies, each with the field that holds the policy.
     pub warnings: Vec<(String, Diagnostic)>,
@@ -81,13 +84,44 @@ pub fn read_policy_set(
     Ok(set)
 }
 
+/// The fields of a line that hold policies: their subtrees are checked by the
+/// policy reader (duplicate keys included), the rest of the line by [`check_envelope`].
+pub const POLICY_FIELDS: &[&str] = &[
+    "identity_policies",
+    "resource_policy",
+    "scps",
+    "rcps",
+    "boundary",
+    "session_policy",
+];
+
 /// Reads one line of the batch format. `text` is the line alone; spans are into it.
 pub fn parse_line(text: &str) -> Result<BatchCase, BatchError> {
-    let value = json::parse(text).map_err(|e| BatchError {
+    parse_line_with(text, None)
+}
+
+/// [`parse_line`] for a run that only needs decisions: a line whose policy fields
+/// are textually the same as an earlier line's reuses its compiled [`PolicySet`]
+/// (the seed batch repeats two documents 20,000 times). The case then carries no
+/// warnings, and its policies' spans point into the line that compiled them, so
+/// use [`parse_line`] when positions inside policies are reported.
+pub fn parse_line_cached(text: &str, cache: &PolicyCache) -> Result<BatchCase, BatchError> {
+    parse_line_with(text, Some(cache))
+}
+
+fn parse_line_with(text: &str, cache: Option<&PolicyCache>) -> Result<BatchCase, BatchError> {
+    let not_json = |e: json::JsonError| BatchError {
         id_json: None,
         message: format!("not valid JSON: {}", e.message),
         span: e.span,
-    })?;
+    };
+    // With a cache, the policies are only checked to be JSON, and built below if
+    // they are not in the cache; an error is reported as the full reader words it.
+    let mut value = match cache {
+        Some(_) => json::parse_skipping(text, POLICY_FIELDS).or_else(|_| json::parse(text)),
+        None => json::parse(text),
+    }
+    .map_err(not_json)?;
     let fail = |id_json: Option<String>, (message, span): (String, Span)| BatchError { id_json, message, span };
     if value.as_object().is_none() {
         return Err(fail(
@@ -98,9 +132,32 @@ pub fn parse_line(text: &str) -> Result<BatchCase, BatchError> {
             ),
         ));
     }
-    let id_json = value.get("id").map(|v| text[v.span.start..v.span.end].to_string());
+    // Before anything is read from the line: with a duplicate key, tools that keep
+    // the first and tools that keep the last would evaluate different requests.
+    let id_json = |value: &JsonValue| value.get("id").map(|v| text[v.span.start..v.span.end].to_string());
+    check_envelope(text, &value)
+        .map_err(|(top_level_id, e)| fail(if top_level_id { None } else { id_json(&value) }, e))?;
+    let id_json = id_json(&value);
     let mut warnings = Vec::new();
-    let policies = read_policy_set(&value, &mut warnings).map_err(|e| fail(id_json.clone(), e))?;
+    let key = cache.and_then(|_| cache_key(text, &value));
+    let cached = match (cache, &key) {
+        (Some(cache), Some(key)) => cache.get(key),
+        _ => None,
+    };
+    let policies = match cached {
+        Some(set) => set,
+        None => {
+            if cache.is_some() {
+                build_policy_fields(text, &mut value).map_err(not_json)?;
+            }
+            let set = Arc::new(read_policy_set(&value, &mut warnings).map_err(|e| fail(id_json.clone(), e))?);
+            if let (Some(cache), Some(key)) = (cache, key) {
+                cache.insert(key, Arc::clone(&set));
+                warnings.clear();
+            }
+            set
+        }
+    };
     let (request, context_spans) = match value.get("request") {
         Some(r) => (
             read_request(r).map_err(|e| fail(id_json.clone(), e))?,
@@ -115,6 +172,125 @@ pub fn parse_line(text: &str) -> Result<BatchCase, BatchError> {
         warnings,
         context_spans,
     })
+}
+
+/// Builds the policy fields [`json::parse_skipping`] left as spans.
+fn build_policy_fields(text: &str, value: &mut JsonValue) -> Result<(), json::JsonError> {
+    if let JsonKind::Object(members) = &mut value.kind {
+        for m in members.iter_mut().filter(|m| POLICY_FIELDS.contains(&m.key.as_str())) {
+            m.value = json::parse_span(text, m.value.span, 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// Compiled policy sets of one run, keyed by the text of a line's policy fields.
+/// Its size is bounded: past [`PolicyCache::MAX_KEY_BYTES`] of keys it starts over,
+/// so a run over millions of distinct policies keeps bounded memory.
+#[derive(Debug, Default)]
+pub struct PolicyCache {
+    inner: RwLock<CacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    sets: HashMap<Box<str>, Arc<PolicySet>>,
+    key_bytes: usize,
+}
+
+impl PolicyCache {
+    /// Policy text held at most; compiled policies take some 25 times their text.
+    pub const MAX_KEY_BYTES: usize = 4 << 20;
+    /// Longer keys are not cached: compiling them costs more than the look-up saves.
+    pub const MAX_CACHED_KEY: usize = 256 << 10;
+
+    pub fn new() -> Self {
+        PolicyCache::default()
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<PolicySet>> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        inner.sets.get(key).cloned()
+    }
+
+    fn insert(&self, key: String, set: Arc<PolicySet>) {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        if inner.key_bytes + key.len() > Self::MAX_KEY_BYTES {
+            inner.sets.clear();
+            inner.key_bytes = 0;
+        }
+        inner.key_bytes += key.len();
+        inner.sets.insert(key.into_boxed_str(), set);
+    }
+}
+
+/// The cache key of a line: each policy field's name and exact text, in line
+/// order. `None` when the policies are too big to be worth keeping.
+fn cache_key(text: &str, value: &JsonValue) -> Option<String> {
+    let mut key = String::new();
+    for m in value
+        .as_object()?
+        .iter()
+        .filter(|m| POLICY_FIELDS.contains(&m.key.as_str()))
+    {
+        key.push_str(&m.key);
+        key.push('\0');
+        key.push_str(&text[m.value.span.start..m.value.span.end]);
+        key.push('\0');
+        if key.len() > PolicyCache::MAX_CACHED_KEY {
+            return None;
+        }
+    }
+    Some(key)
+}
+
+/// Rejects a duplicate key in any object of the line outside the policies (those
+/// are the policy reader's), naming both positions. The flag tells whether the
+/// duplicate is the top-level `id` (then no id can be echoed).
+fn check_envelope(text: &str, value: &JsonValue) -> Result<(), (bool, (String, Span))> {
+    let column = |offset: usize| text[..offset].chars().count() + 1;
+    let mut pending: Vec<(String, &JsonValue)> = vec![(String::new(), value)];
+    while let Some((path, value)) = pending.pop() {
+        match &value.kind {
+            JsonKind::Object(members) => {
+                let mut first: HashMap<&str, Span> = HashMap::with_capacity(members.len());
+                for m in members {
+                    if let Some(earlier) = first.insert(&m.key, m.key_span) {
+                        let at = if path.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{path}: ")
+                        };
+                        let message = format!(
+                            "{at}duplicate key `{}` (first given at column {}): JSON readers disagree on which one counts",
+                            m.key,
+                            column(earlier.start)
+                        );
+                        return Err((path.is_empty() && m.key == "id", (message, m.key_span)));
+                    }
+                    let nested = matches!(m.value.kind, JsonKind::Object(_) | JsonKind::Array(_));
+                    if !nested || (path.is_empty() && POLICY_FIELDS.contains(&m.key.as_str())) {
+                        continue;
+                    }
+                    let inner = if path.is_empty() {
+                        m.key.clone()
+                    } else {
+                        format!("{path}.{}", m.key)
+                    };
+                    pending.push((inner, &m.value));
+                }
+            }
+            JsonKind::Array(items) => {
+                let nested = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| matches!(v.kind, JsonKind::Object(_) | JsonKind::Array(_)));
+                pending.extend(nested.map(|(i, v)| (format!("{path}[{i}]"), v)));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A field that is present and not `null`.

@@ -407,4 +407,27 @@ mod tests {
         assert!(arn_like(&compile_glob("*"), "arn:aws:s3:::b"));
         assert!(arn_like(&compile_glob("arn:aws:s3:::b/*"), "arn:aws:s3:::b/x:y"));
     }
+
+    fn naive_arn_like(pattern: &str, value: &str) -> bool {
+        let fields = 1 + pattern.matches(':').count().min(5);
+        let p: Vec<&str> = pattern.splitn(fields, ':').collect();
+        let v: Vec<&str> = value.splitn(fields, ':').collect();
+        v.len() == fields && p.iter().zip(&v).all(|(p, v)| wildcard::naive_matches(p, v))
+    }
+
+    fn text(alphabet: &'static [char], len: usize) -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        proptest::collection::vec(proptest::sample::select(alphabet), 0..len).prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        /// Law: ArnLike agrees with a naive field-wise reference.
+        #[test]
+        fn arn_like_agrees_with_naive_reference(
+            p in text(&['a', 'b', ':', '*', '?'], 14),
+            v in text(&['a', 'b', ':'], 24),
+        ) {
+            proptest::prop_assert_eq!(arn_like(&compile_glob(&p), &v), naive_arn_like(&p, &v));
+        }
+    }
 }

@@ -77,10 +77,21 @@ impl JsonValue {
 
 /// Parses one JSON document; anything but whitespace after it is an error.
 pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
+    parse_skipping(text, &[])
+}
+
+/// [`parse`], except that in a top-level object the values of the members named
+/// in `skip` are only checked to be well-formed JSON, not built: each stands as
+/// a `null` whose span is the value's text (see [`parse_span`] to build it later).
+/// For a reader that may not need those values at all (a batch line whose
+/// policies are already compiled). An error may differ in wording from
+/// [`parse`]'s; re-parse with [`parse`] to report it.
+pub fn parse_skipping(text: &str, skip: &[&str]) -> Result<JsonValue, JsonError> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        skip,
     };
     reader.skip_whitespace();
     if reader.pos == reader.bytes.len() {
@@ -94,10 +105,28 @@ pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
     Ok(value)
 }
 
+/// Builds the value whose text is `text[span]`, nested `depth` levels deep (a
+/// member of a top-level object is at depth 1); spans are into `text`.
+pub fn parse_span(text: &str, span: Span, depth: usize) -> Result<JsonValue, JsonError> {
+    let mut reader = Reader {
+        text: &text[..span.end],
+        bytes: &text.as_bytes()[..span.end],
+        pos: span.start,
+        skip: &[],
+    };
+    let value = reader.value(depth)?;
+    if reader.pos != span.end {
+        return Err(reader.error_here("expected the end of the value"));
+    }
+    Ok(value)
+}
+
 struct Reader<'t> {
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
+    /// Top-level members whose values are skipped, not built.
+    skip: &'t [&'t str],
 }
 
 impl<'t> Reader<'t> {
@@ -153,6 +182,86 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// Checks one value like [`Reader::value`] without building it.
+    fn skip_value(&mut self, depth: usize) -> Result<(), JsonError> {
+        match self.bytes.get(self.pos) {
+            Some(b'{') => {
+                let depth = self.enter(depth)?;
+                self.pos += 1;
+                self.skip_whitespace();
+                if self.bytes.get(self.pos) == Some(&b'}') {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_whitespace();
+                    if self.bytes.get(self.pos) != Some(&b'"') {
+                        return Err(self.error_here("expected a member name in double quotes"));
+                    }
+                    self.skip_string()?;
+                    self.skip_whitespace();
+                    if self.bytes.get(self.pos) != Some(&b':') {
+                        return Err(self.error_here("expected `:` after the member name"));
+                    }
+                    self.pos += 1;
+                    self.skip_whitespace();
+                    self.skip_value(depth)?;
+                    self.skip_whitespace();
+                    match self.bytes.get(self.pos) {
+                        Some(b',') => self.pos += 1,
+                        Some(b'}') => {
+                            self.pos += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(self.error_here("expected `,` or `}` after an object member")),
+                    }
+                }
+            }
+            Some(b'[') => {
+                let depth = self.enter(depth)?;
+                self.pos += 1;
+                self.skip_whitespace();
+                if self.bytes.get(self.pos) == Some(&b']') {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_whitespace();
+                    self.skip_value(depth)?;
+                    self.skip_whitespace();
+                    match self.bytes.get(self.pos) {
+                        Some(b',') => self.pos += 1,
+                        Some(b']') => {
+                            self.pos += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(self.error_here("expected `,` or `]` after an array element")),
+                    }
+                }
+            }
+            Some(b'"') => self.skip_string(),
+            _ => self.value(depth).map(drop),
+        }
+    }
+
+    /// Checks a string like [`Reader::string`]; one with an escape is decoded by it.
+    fn skip_string(&mut self) -> Result<(), JsonError> {
+        let start = self.pos;
+        self.pos += 1;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                b'\\' | 0..0x20 => break,
+                _ => self.pos += 1,
+            }
+        }
+        self.pos = start;
+        self.string().map(drop)
+    }
+
     fn enter(&self, depth: usize) -> Result<usize, JsonError> {
         if depth >= MAX_DEPTH {
             Err(self.error_here(format!(
@@ -193,7 +302,16 @@ impl<'t> Reader<'t> {
             }
             self.pos += 1;
             self.skip_whitespace();
-            let value = self.value(depth)?;
+            let value = if depth == 1 && self.skip.contains(&key.as_str()) {
+                let value_start = self.pos;
+                self.skip_value(depth)?;
+                JsonValue {
+                    kind: JsonKind::Null,
+                    span: Span::new(value_start, self.pos),
+                }
+            } else {
+                self.value(depth)?
+            };
             members.push(JsonMember { key, key_span, value });
             self.skip_whitespace();
             match self.bytes.get(self.pos) {
@@ -463,6 +581,31 @@ mod tests {
         let err = parse(&deep).unwrap_err();
         assert!(err.message.contains("nesting"), "{err}");
         assert_eq!(err.span.start, MAX_DEPTH);
+    }
+
+    #[test]
+    fn skipped_members_are_checked_and_can_be_built_later() {
+        let text = r#"{"a": {"x": [1, "y\u00e9", null]}, "b": 2, "c": "\n"}"#;
+        let lazy = parse_skipping(text, &["a", "c"]).unwrap();
+        let full = parse(text).unwrap();
+        let (lazy_members, full_members) = (lazy.as_object().unwrap(), full.as_object().unwrap());
+        assert_eq!(lazy_members[0].value.kind, JsonKind::Null);
+        assert_eq!(lazy_members[1], full_members[1]);
+        for i in [0, 2] {
+            let built = parse_span(text, lazy_members[i].value.span, 1).unwrap();
+            assert_eq!(built, full_members[i].value);
+        }
+        for bad in [
+            r#"{"a": [1,]}"#,
+            r#"{"a": {"x" 1}}"#,
+            "{\"a\": \"\u{1}\"}",
+            r#"{"a": "\x"}"#,
+            r#"{"a": tru}"#,
+        ] {
+            assert!(parse_skipping(bad, &["a"]).is_err(), "{bad}");
+        }
+        let deep = format!("{{\"a\": {}}}", "[".repeat(200));
+        assert!(parse_skipping(&deep, &["a"]).unwrap_err().message.contains("nesting"));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! Everything is parsed and normalised when the request is built, so evaluation only
 //! compares.
 
+use std::collections::HashMap;
+
 /// A context key's value. Multi-valuedness belongs to the key; in veto's interface a
 /// JSON array marks a multi-valued key and anything else a single-valued one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,10 +22,25 @@ struct ContextEntry {
 }
 
 /// The request context. Key look-up ignores ASCII case, as IAM's does.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Context {
     entries: Vec<ContextEntry>,
+    /// Each lower-case key's position in `entries`, once there are more than
+    /// [`INDEX_FROM`] keys: a small context is scanned (faster than hashing), a big
+    /// one must not make insertion quadratic (100,000 keys).
+    index: HashMap<String, usize>,
 }
+
+/// How many keys a context holds before it is indexed.
+const INDEX_FROM: usize = 16;
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Eq for Context {}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("context key `{0}` is given twice (key names ignore case)")]
@@ -37,37 +54,65 @@ impl Context {
     /// Adds a key; a key equal to one already present (ignoring case) is an error.
     pub fn insert(&mut self, key: impl Into<String>, value: ContextValue) -> Result<(), DuplicateContextKey> {
         let key = key.into();
-        if self.get(&key).is_some() {
+        let key_lower = key.to_ascii_lowercase();
+        if self.position(&key_lower).is_some() {
             return Err(DuplicateContextKey(key));
         }
-        let key_lower = key.to_ascii_lowercase();
-        self.entries.push(ContextEntry { key, key_lower, value });
+        self.push(ContextEntry { key, key_lower, value });
         Ok(())
     }
 
     /// Builder form of [`Context::insert`] that replaces an existing key.
     pub fn with(mut self, key: impl Into<String>, value: ContextValue) -> Self {
         let key = key.into();
-        self.entries.retain(|e| !e.key.eq_ignore_ascii_case(&key));
         let key_lower = key.to_ascii_lowercase();
-        self.entries.push(ContextEntry { key, key_lower, value });
+        match self.position(&key_lower) {
+            Some(i) => self.entries[i] = ContextEntry { key, key_lower, value },
+            None => self.push(ContextEntry { key, key_lower, value }),
+        }
         self
     }
 
+    fn push(&mut self, entry: ContextEntry) {
+        if !self.index.is_empty() {
+            self.index.insert(entry.key_lower.clone(), self.entries.len());
+        }
+        self.entries.push(entry);
+        if self.entries.len() == INDEX_FROM + 1 {
+            self.index = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key_lower.clone(), i))
+                .collect();
+        }
+    }
+
+    fn position(&self, key_lower: &str) -> Option<usize> {
+        if self.index.is_empty() {
+            self.entries
+                .iter()
+                .position(|e| crate::wildcard::bytes_eq(e.key_lower.as_bytes(), key_lower.as_bytes()))
+        } else {
+            self.index.get(key_lower).copied()
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        self.entries
-            .iter()
-            .find(|e| e.key.eq_ignore_ascii_case(key))
-            .map(|e| &e.value)
+        if self.index.is_empty() {
+            self.entries
+                .iter()
+                .find(|e| e.key.eq_ignore_ascii_case(key))
+                .map(|e| &e.value)
+        } else {
+            self.get_lower(&key.to_ascii_lowercase())
+        }
     }
 
     /// Look-up by a key already in ASCII lower case (the evaluator's keys are).
     #[inline]
     pub fn get_lower(&self, key_lower: &str) -> Option<&ContextValue> {
-        self.entries
-            .iter()
-            .find(|e| crate::wildcard::bytes_eq(e.key_lower.as_bytes(), key_lower.as_bytes()))
-            .map(|e| &e.value)
+        self.position(key_lower).map(|i| &self.entries[i].value)
     }
 
     /// The value of a single-valued key, looked up by its lower-case name.
@@ -435,6 +480,34 @@ impl Request {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_keys_ignore_case_small_and_indexed() {
+        for n in [3, INDEX_FROM, INDEX_FROM + 1, 200] {
+            let mut context = Context::new();
+            for i in 0..n {
+                context
+                    .insert(format!("aws:Key{i}"), ContextValue::Single(i.to_string()))
+                    .unwrap();
+            }
+            assert!(
+                context.insert("AWS:KEY0", ContextValue::Single("x".into())).is_err(),
+                "{n}"
+            );
+            assert!(context
+                .insert(format!("aws:key{}", n - 1), ContextValue::Single("x".into()))
+                .is_err());
+            assert_eq!(
+                context.single(&format!("AWS:KEY{}", n - 1)),
+                Some((n - 1).to_string().as_str())
+            );
+            assert_eq!(context.single_lower("aws:key0"), Some("0"));
+            assert_eq!(context.get("aws:nokey"), None);
+            let replaced = context.with("AWS:key1", ContextValue::Single("new".into()));
+            assert_eq!(replaced.len(), n);
+            assert_eq!(replaced.single("aws:key1"), Some("new"));
+        }
+    }
 
     #[test]
     fn parses_callers() {

@@ -1,9 +1,10 @@
 //! IAM wildcard patterns (`*` any run, `?` one character), matched in linear-ish time.
 //!
 //! Patterns are anchored at both ends and have no escapes; `*` crosses `/` and `:`.
-//! The matcher is the classic two-pointer algorithm with a single backtrack point, so
-//! it costs O(pattern × input) at worst and never backtracks exponentially
-//! (`*a*a*a*a*b` against a long run of `a`).
+//! The matcher splits the pattern at `*` and places each segment leftmost in turn
+//! with a substring search, so a pattern whose segments are literal costs
+//! O(pattern + input) whatever its shape (`*aaaa…ab*` or `*a*a*a*b` against a long
+//! run of `a`). A segment that holds `?` is checked at each hit of its literal lead.
 
 /// One element of a compiled pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -127,47 +128,132 @@ pub fn matches(pattern: &[Atom], input: &str, fold_case: bool) -> bool {
 }
 
 fn matches_bytes(pattern: &[Atom], input: &[u8], fold_case: bool) -> bool {
-    let (mut p, mut i) = (0usize, 0usize);
-    // After a `*`: the pattern index just past it, and the input index it has reached.
-    let mut backtrack: Option<(usize, usize)> = None;
-    while i < input.len() {
-        match pattern.get(p) {
-            Some(Atom::AnyRun) => {
-                p += 1;
-                backtrack = Some((p, i));
-                continue;
-            }
-            Some(Atom::AnyChar) => {
-                p += 1;
-                i += utf8_len(input[i]);
-                continue;
-            }
-            Some(&Atom::Byte(b)) => {
-                let c = if fold_case {
-                    input[i].to_ascii_lowercase()
-                } else {
-                    input[i]
-                };
-                if c == b {
-                    p += 1;
-                    i += 1;
-                    continue;
-                }
-            }
-            None => {}
-        }
-        // Mismatch: let the last `*` swallow one more character, or fail.
-        match backtrack {
-            Some((star_p, star_i)) => {
-                let next = star_i + utf8_len(input[star_i]);
-                backtrack = Some((star_p, next));
-                p = star_p;
-                i = next;
-            }
+    if fold_case {
+        let lowered: Vec<u8> = input.iter().map(u8::to_ascii_lowercase).collect();
+        matches_exact(pattern, &lowered)
+    } else {
+        matches_exact(pattern, input)
+    }
+}
+
+/// The linear matcher. The pattern is split at `*` into segments of literal bytes
+/// and `?`. The first segment must match at the start of the input, the last at its
+/// end, and each segment in between is found leftmost after the previous one.
+/// Greedy leftmost placement is exact for `*`: if any placement of the middle
+/// segments fits, the leftmost one does and leaves the most room for the rest, so
+/// nothing is ever retried. Literal segments are found with a substring search
+/// (`memchr::memmem`, linear); a segment holding `?` is found by searching for its
+/// literal lead and checking the rest at each hit.
+fn matches_exact(pattern: &[Atom], input: &[u8]) -> bool {
+    let mut segments = pattern.split(|a| *a == Atom::AnyRun);
+    let first = segments.next().unwrap_or_default();
+    let Some(last) = segments.next_back() else {
+        return match_at(first, input, 0) == Some(input.len());
+    };
+    let Some(mut pos) = match_at(first, input, 0) else {
+        return false;
+    };
+    let Some(limit) = match_at_end(last, input) else {
+        return false;
+    };
+    if limit < pos {
+        return false;
+    }
+    let window = &input[..limit];
+    for segment in segments {
+        match find_leftmost(segment, window, pos) {
+            Some(end) => pos = end,
             None => return false,
         }
     }
-    pattern[p..].iter().all(|a| *a == Atom::AnyRun)
+    true
+}
+
+/// Matches a `*`-free segment at `start`; the end of the match.
+fn match_at(segment: &[Atom], input: &[u8], start: usize) -> Option<usize> {
+    let mut i = start;
+    for atom in segment {
+        match *atom {
+            Atom::Byte(b) => {
+                if input.get(i) != Some(&b) {
+                    return None;
+                }
+                i += 1;
+            }
+            Atom::AnyChar => {
+                let lead = *input.get(i)?;
+                i = (i + utf8_len(lead)).min(input.len());
+            }
+            Atom::AnyRun => return None,
+        }
+    }
+    Some(i)
+}
+
+/// Matches a `*`-free segment so that it ends at the end of `input`; the start of the match.
+fn match_at_end(segment: &[Atom], input: &[u8]) -> Option<usize> {
+    let mut j = input.len();
+    for atom in segment.iter().rev() {
+        match *atom {
+            Atom::Byte(b) => {
+                if j == 0 || input[j - 1] != b {
+                    return None;
+                }
+                j -= 1;
+            }
+            Atom::AnyChar => {
+                // Step back over one whole character: its continuation bytes, then its lead.
+                if j == 0 {
+                    return None;
+                }
+                j -= 1;
+                while j > 0 && input[j] & 0xC0 == 0x80 {
+                    j -= 1;
+                }
+            }
+            Atom::AnyRun => return None,
+        }
+    }
+    Some(j)
+}
+
+/// The end of the leftmost match of a `*`-free segment starting at or after `from`.
+fn find_leftmost(segment: &[Atom], input: &[u8], from: usize) -> Option<usize> {
+    // The segment's literal lead (up to its first `?`), as bytes.
+    let lead_len = segment.iter().take_while(|a| matches!(a, Atom::Byte(_))).count();
+    let mut stack = [0u8; 64];
+    let heap: Vec<u8>;
+    let lead: &[u8] = if lead_len <= stack.len() {
+        for (slot, atom) in stack.iter_mut().zip(&segment[..lead_len]) {
+            if let Atom::Byte(b) = atom {
+                *slot = *b;
+            }
+        }
+        &stack[..lead_len]
+    } else {
+        heap = segment[..lead_len]
+            .iter()
+            .filter_map(|a| match a {
+                Atom::Byte(b) => Some(*b),
+                _ => None,
+            })
+            .collect();
+        &heap
+    };
+    let rest = &segment[lead_len..];
+    if rest.is_empty() {
+        return memchr::memmem::find(input.get(from..)?, lead).map(|at| from + at + lead.len());
+    }
+    let finder = memchr::memmem::Finder::new(lead);
+    let mut start = from;
+    loop {
+        let at = start + finder.find(input.get(start..)?)?;
+        if let Some(end) = match_at(rest, input, at + lead.len()) {
+            return Some(end);
+        }
+        // Not here: the next candidate starts at the next character.
+        start = at + input.get(at).map_or(1, |&b| utf8_len(b));
+    }
 }
 
 /// Byte equality without a libc call: the strings compared here are short (action
@@ -287,11 +373,52 @@ mod tests {
         .prop_map(|v| v.into_iter().collect())
     }
 
+    #[test]
+    fn long_literal_segments_between_stars() {
+        let run = "a".repeat(50_000);
+        let input = "a".repeat(100_000);
+        assert!(!glob(&format!("*{run}b*"), &input));
+        assert!(glob(&format!("*{run}b*"), &format!("{input}b")));
+        assert!(glob(&format!("*{run}*"), &input));
+        assert!(glob(&format!("a*{run}?*a"), &input));
+        // A segment with `?` between literal runs; the match is at the very end.
+        assert!(glob("*ab?ab*", "abxaabyab"));
+        assert!(!glob("*ab?ab*", "abxaaabyb"));
+    }
+
+    /// Inputs built from few letters, so segments overlap and repeat.
+    fn dense_strategy(len: usize) -> impl Strategy<Value = String> {
+        proptest::collection::vec(prop_oneof![4 => Just('a'), 2 => Just('b'), 1 => Just('é')], 0..len)
+            .prop_map(|v| v.into_iter().collect())
+    }
+
+    fn dense_pattern_strategy() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![3 => Just('a'), 2 => Just('b'), 2 => Just('*'), 1 => Just('?'), 1 => Just('é')],
+            0..12,
+        )
+        .prop_map(|v| v.into_iter().collect())
+    }
+
     proptest! {
         /// Law: the fast matcher agrees with the naive reference on random patterns.
         #[test]
         fn agrees_with_naive_reference(p in pattern_strategy(), s in input_strategy()) {
             prop_assert_eq!(glob(&p, &s), naive_matches(&p, &s));
+        }
+
+        /// Law: same, on long inputs over a small alphabet where segment
+        /// occurrences overlap (where a wrong greedy placement would show).
+        #[test]
+        fn agrees_with_naive_reference_on_overlaps(p in dense_pattern_strategy(), s in dense_strategy(40)) {
+            prop_assert_eq!(glob(&p, &s), naive_matches(&p, &s));
+        }
+
+        /// Law: case folding lower-cases the input before the same match.
+        #[test]
+        fn folding_matches_the_lowered_input(p in dense_pattern_strategy(), s in dense_strategy(20)) {
+            let upper = s.to_ascii_uppercase();
+            prop_assert_eq!(matches(&compile_glob(&p), &upper, true), naive_matches(&p, &s));
         }
     }
 }

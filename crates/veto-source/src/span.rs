@@ -42,17 +42,51 @@ impl std::fmt::Display for LineCol {
 pub struct LineIndex {
     line_starts: Vec<usize>,
     len: usize,
+    /// The number of characters before each multiple of [`BLOCK`] bytes, so a
+    /// column costs at most one block of counting, not the whole line (a batch
+    /// line is one long line with many positions in it). Empty for ASCII text,
+    /// where columns are byte distances.
+    chars_before_block: Vec<usize>,
+}
+
+const BLOCK: usize = 256;
+
+/// Characters in `bytes`: every byte that is not a UTF-8 continuation byte starts one.
+fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl LineIndex {
     /// Indexes the line starts of `text` (one pass).
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let chars_before_block = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut total = 0;
+            let mut counts = Vec::with_capacity(text.len() / BLOCK + 1);
+            for block in text.as_bytes().chunks(BLOCK) {
+                counts.push(total);
+                total += char_count(block);
+            }
+            counts
+        };
         LineIndex {
             line_starts,
             len: text.len(),
+            chars_before_block,
         }
+    }
+
+    /// Characters before byte `offset` of `text`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.chars_before_block.is_empty() {
+            return offset;
+        }
+        let block = offset / BLOCK;
+        self.chars_before_block.get(block).copied().unwrap_or(0)
+            + char_count(text.as_bytes().get(block * BLOCK..offset).unwrap_or_default())
     }
 
     /// The line:column of `offset` (clamped into the text).
@@ -63,11 +97,7 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start)
-            + 1;
+        let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
         LineCol { line: line + 1, column }
     }
 
@@ -95,5 +125,16 @@ mod tests {
         assert_eq!(index.line_col(text, 8), LineCol { line: 3, column: 1 });
         assert_eq!(index.line_text(text, 2), "cdé");
         assert_eq!(index.line_text(text, 9), "");
+    }
+
+    #[test]
+    fn counts_columns_in_characters_across_blocks() {
+        let text = format!("{}\n{}x", "é".repeat(300), "aé".repeat(200));
+        let index = LineIndex::new(&text);
+        let second = 600 + 1;
+        assert_eq!(index.line_col(&text, 600), LineCol { line: 1, column: 301 });
+        assert_eq!(index.line_col(&text, second), LineCol { line: 2, column: 1 });
+        assert_eq!(index.line_col(&text, second + 600), LineCol { line: 2, column: 401 });
+        assert_eq!(index.line_col(&text, text.len()), LineCol { line: 2, column: 402 });
     }
 }

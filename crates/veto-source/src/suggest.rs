@@ -19,9 +19,13 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The closest candidate within a third of the name's length (at least 1, at most 4 edits).
 pub fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (name.chars().count() / 3).clamp(1, 4);
+    let length = name.chars().count();
+    let limit = (length / 3).clamp(1, 4);
     candidates
         .into_iter()
+        // The distance is at least the difference in length: skip the far ones
+        // without the quadratic computation.
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (edit_distance(name, c), c))
         .filter(|(d, c)| *d <= limit && *c != name)
         .min_by_key(|(d, _)| *d)
