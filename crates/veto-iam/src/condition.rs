@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::operator::{BaseOperator, Comparison, ConditionOperator, OperatorFamily, SetQualifier, StringMatch};
-use crate::policy::{ConditionValue, Version};
+use crate::policy::scalar::{ConditionValue, Version};
 use crate::request::{Context, ContextValue};
 use crate::template::{GlobValue, Template, TextValue};
 use crate::values::{self, Decimal, Instant};
