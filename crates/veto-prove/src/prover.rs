@@ -68,7 +68,7 @@ pub(crate) struct Prover<'a> {
     /// Candidate requests found inside the property's set.
     pub(crate) members: usize,
     /// Interned contributions of matching statements (see `search`).
-    pub(crate) features: HashMap<String, u32>,
+    features: HashMap<String, u32>,
     /// Per representative caller account, the other accounts of its class.
     pub(crate) class_accounts: HashMap<String, Vec<String>>,
     /// `aws` and every partition a resource pattern names literally.
@@ -264,7 +264,7 @@ impl<'a> Prover<'a> {
     }
 
     /// The restricting keys of `request` whose value a policy fixes, as `key=value`.
-    pub(crate) fn fixed_values(&self, request: &Request) -> Vec<String> {
+    fn fixed_values(&self, request: &Request) -> Vec<String> {
         let mut out = Vec::new();
         for (key, patterns) in &self.fixing {
             let values: Vec<&str> = match request.context().get_lower(key) {
@@ -282,7 +282,7 @@ impl<'a> Prover<'a> {
     }
 
     /// Stops the whole search once enough witnesses are in; else moves on.
-    pub(crate) fn enough(&self) -> Option<Answer> {
+    fn enough(&self) -> Option<Answer> {
         (self.witnesses.len() >= MAX_WITNESSES).then(|| Answer {
             verdict: Verdict::Holds,
             request: self.witnesses.first().cloned(),

@@ -11,6 +11,19 @@ use veto_iam::policy::Statement;
 use veto_iam::template::{GlobValue, TextValue};
 use veto_iam::{Context, ContextValue, Decision, Request, StatementOutcome};
 
+/// One point of the principal × action × resource × account product: the
+/// part of a candidate request that `search` holds fixed while it walks the
+/// key classes.
+struct Site<'x> {
+    principal: &'x str,
+    action: &'x str,
+    resource: &'x str,
+    account: &'x str,
+}
+
+/// Per context key (or [`TIME`]), the values to try: one per class, `None` for absent.
+type KeyOptions = (String, Vec<Option<ContextValue>>);
+
 impl<'a> Prover<'a> {
     pub(crate) fn answer(mut self) -> Answer {
         let result = self.run();
@@ -35,7 +48,7 @@ impl<'a> Prover<'a> {
         }
     }
 
-    pub(crate) fn run(&mut self) -> Found<Answer> {
+    fn run(&mut self) -> Found<Answer> {
         let all: Vec<&Statement> = self.all_statements();
         let condition_count: usize = all.iter().map(|s| s.conditions.len()).sum();
         if all.len() > self.limits.max_statements || condition_count > self.limits.max_conditions {
@@ -136,7 +149,7 @@ impl<'a> Prover<'a> {
                             .filter(|k| k == "aws:securetransport" || self.catalog.key_applies(service, action, k))
                             .collect();
                         let caller = probe.caller().clone();
-                        let mut options: Vec<(String, Vec<Option<ContextValue>>)> = Vec::new();
+                        let mut options: Vec<KeyOptions> = Vec::new();
                         for key in &relevant {
                             // Keys that follow from the caller are fixed or restricted by it.
                             let derivation = derived::derivation(key, &caller, probe.resource_account());
@@ -166,9 +179,13 @@ impl<'a> Prover<'a> {
                                 vec![Some(ContextValue::Single(instants[0].to_string()))],
                             ));
                         }
-                        if let Some(answer) =
-                            self.search(&tagged_here, principal, &action_name, resource, account, &options)?
-                        {
+                        let site = Site {
+                            principal,
+                            action: &action_name,
+                            resource,
+                            account,
+                        };
+                        if let Some(answer) = self.search(&site, &tagged_here, &options)? {
                             return Ok(answer);
                         }
                     }
@@ -243,16 +260,7 @@ impl<'a> Prover<'a> {
     /// components collapses into the set of reachable unions, which stays small
     /// (bounded by the subsets of a few contributions), and one request per union
     /// is evaluated by the evaluator itself.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn search(
-        &mut self,
-        tagged: &[Tagged],
-        principal: &str,
-        action: &str,
-        resource: &str,
-        account: &str,
-        options: &[(String, Vec<Option<ContextValue>>)],
-    ) -> Found<Option<Answer>> {
+    fn search(&mut self, site: &Site, tagged: &[Tagged], options: &[KeyOptions]) -> Found<Option<Answer>> {
         let build = |this: &Self, choice: &[usize]| -> Found<Request> {
             let mut context = Context::new();
             if !options.iter().any(|(k, _)| k == "aws:securetransport") {
@@ -270,7 +278,7 @@ impl<'a> Prover<'a> {
                     (None, _) => {}
                 }
             }
-            Request::new(principal, action, resource, Some(account), context)
+            Request::new(site.principal, site.action, site.resource, Some(site.account), context)
                 .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))
         };
         let base_choice = vec![0usize; options.len()];
@@ -438,7 +446,7 @@ impl<'a> Prover<'a> {
         Ok(None)
     }
 
-    pub(crate) fn refuse_variables(&self, all: &[&Statement]) -> Found<()> {
+    fn refuse_variables(&self, all: &[&Statement]) -> Found<()> {
         for s in all {
             if let Some(r) = &s.resource {
                 // Variables of keys the caller fixes (`${aws:username}` home folders)
@@ -478,7 +486,7 @@ impl<'a> Prover<'a> {
 }
 
 /// Whether a live statement compares the time keys (then every instant class is tried).
-pub(crate) fn relevant_time(all: &[&Statement], probe: &Request, has_boundary: bool) -> bool {
+fn relevant_time(all: &[&Statement], probe: &Request, has_boundary: bool) -> bool {
     all.iter().any(|s| {
         s.conditions
             .iter()
@@ -490,7 +498,7 @@ pub(crate) fn relevant_time(all: &[&Statement], probe: &Request, has_boundary: b
 /// Did a statement fail on Principal, Action or Resource (not on a condition)?
 /// A resource holding a variable cannot be judged before the variable's key is
 /// in the request, so with `dynamic` a Resource miss does not count.
-pub(crate) fn dead_before_conditions(outcome: StatementOutcome, dynamic: bool) -> bool {
+fn dead_before_conditions(outcome: StatementOutcome, dynamic: bool) -> bool {
     use veto_iam::Element;
     match outcome {
         StatementOutcome::Matched(_) | StatementOutcome::NotMatched(Element::Condition(_)) => false,
@@ -500,14 +508,14 @@ pub(crate) fn dead_before_conditions(outcome: StatementOutcome, dynamic: bool) -
 }
 
 /// Does a Resource or NotResource entry hold a policy variable?
-pub(crate) fn has_dynamic_resource(s: &Statement) -> bool {
+fn has_dynamic_resource(s: &Statement) -> bool {
     s.resource
         .iter()
         .flat_map(|r| r.patterns.iter())
         .any(|p| matches!(p.matcher, GlobValue::Dynamic(_)))
 }
 
-pub(crate) fn names(decisions: &[Decision]) -> String {
+fn names(decisions: &[Decision]) -> String {
     let n: Vec<&str> = decisions.iter().map(|d| d.as_str()).collect();
     n.join(" or ")
 }

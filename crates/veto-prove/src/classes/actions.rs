@@ -142,15 +142,15 @@ impl<'a> Prover<'a> {
 }
 
 #[derive(Hash, PartialEq, Eq)]
-pub(crate) struct Signature {
-    pub(crate) bits: Vec<bool>,
+struct Signature {
+    bits: Vec<bool>,
     /// The combinations of resource patterns the action's ARNs can produce.
-    pub(crate) resources: Vec<Vec<bool>>,
-    pub(crate) special: veto_iam::SpecialAction,
-    pub(crate) owner_bucket_policy: bool,
+    resources: Vec<Vec<bool>>,
+    special: veto_iam::SpecialAction,
+    owner_bucket_policy: bool,
     /// RCPs are given (in either set) and apply to the action's service.
-    pub(crate) rcps: bool,
-    pub(crate) keys: Vec<bool>,
+    rcps: bool,
+    keys: Vec<bool>,
 }
 
 pub(crate) struct ActionGroup<'c> {

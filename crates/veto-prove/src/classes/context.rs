@@ -156,7 +156,7 @@ impl<'a> Prover<'a> {
         Ok(out)
     }
 
-    pub(crate) fn element_values(
+    fn element_values(
         &self,
         key: &str,
         family: Option<OperatorFamily>,

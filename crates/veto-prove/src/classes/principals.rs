@@ -9,7 +9,7 @@ use veto_iam::policy::{Condition, PrincipalKind, Statement};
 use veto_iam::template::GlobValue;
 use veto_iam::Caller;
 
-pub(crate) fn account_of_arn(arn: &str) -> Option<&str> {
+fn account_of_arn(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| veto_source::is_account_id(a))
 }
 
@@ -211,11 +211,7 @@ impl<'a> Prover<'a> {
     /// split also by the Principal entries: the classes are walked inside the
     /// shapes a principal's ARN takes (root, user, role, federated user) in every
     /// account searched and every partition named, plus one more partition.
-    pub(crate) fn principal_arn_callers(
-        &self,
-        all: &[&Statement],
-        keys: &HashMap<String, Vec<&Condition>>,
-    ) -> Found<Vec<String>> {
+    fn principal_arn_callers(&self, all: &[&Statement], keys: &HashMap<String, Vec<&Condition>>) -> Found<Vec<String>> {
         let Some(conditions) = keys.get("aws:principalarn") else {
             return Ok(Vec::new());
         };
@@ -389,7 +385,7 @@ pub(crate) fn fixing_patterns(all: &[&Statement]) -> Vec<(String, Vec<CharPatter
 }
 
 /// Keys whose values name accounts (or carry one in an ARN).
-pub(crate) const ACCOUNT_KEYS: &[&str] = &[
+const ACCOUNT_KEYS: &[&str] = &[
     "aws:principalaccount",
     "kms:calleraccount",
     "aws:principalarn",
@@ -398,7 +394,7 @@ pub(crate) const ACCOUNT_KEYS: &[&str] = &[
 ];
 
 /// Every run of exactly 12 digits in `text`.
-pub(crate) fn account_ids_in(text: &str) -> Vec<String> {
+fn account_ids_in(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_ascii_digit())
         .filter(|run| run.len() == 12)
         .map(str::to_string)

@@ -195,17 +195,17 @@ impl<'a> Prover<'a> {
 }
 
 pub(crate) struct ResourceAtom {
-    pub(crate) pattern: CharPattern,
+    pattern: CharPattern,
     /// Atoms of one group count only as "any of them matches" (see `resource_atoms`).
-    pub(crate) group: usize,
+    group: usize,
     /// Used by statements of different groups: a group of its own.
-    pub(crate) shared: bool,
+    shared: bool,
     /// The pattern's service field when it is literal: it can only match that service's ARNs.
-    pub(crate) service: Option<String>,
+    service: Option<String>,
 }
 
 /// The third field of an ARN (pattern or format) when it is literal text.
-pub(crate) fn literal_service(text: &str) -> Option<String> {
+fn literal_service(text: &str) -> Option<String> {
     if text == "*" {
         return None;
     }
