@@ -10,7 +10,8 @@ pub fn prove(policies: &PolicySet, property: &Property, limits: &Limits) -> Answ
     prove_with(policies, property, limits, veto_catalog::catalog())
 }
 
-pub fn prove_with(policies: &PolicySet, property: &Property, limits: &Limits, catalog: &Catalog) -> Answer {
+/// Proves `property` of `policies` against `catalog`.
+pub(crate) fn prove_with(policies: &PolicySet, property: &Property, limits: &Limits, catalog: &Catalog) -> Answer {
     Prover::new(policies, property, Goal::Property, limits, catalog).answer()
 }
 

@@ -36,7 +36,7 @@ pub enum Derivation {
 /// Keys that only a caller of the account (or org) they name can carry; fixed
 /// values of them keep a resource from being public (Access Analyzer, S3's
 /// "meaning of public").
-pub const RESTRICTING: &[&str] = &[
+pub(crate) const RESTRICTING: &[&str] = &[
     "aws:principalorgid",
     "aws:principalorgpaths",
     "aws:principalaccount",
@@ -59,7 +59,7 @@ fn single(v: impl Into<String>) -> Derivation {
 }
 
 /// The `aws:PrincipalArn` of an IAM principal: a session's is its role's ARN.
-pub fn principal_arn(caller: &Caller) -> Option<String> {
+pub(crate) fn principal_arn(caller: &Caller) -> Option<String> {
     Some(match caller {
         Caller::Root { partition, account } => format!("arn:{partition}:iam::{account}:root"),
         Caller::User { arn, .. } | Caller::Role { arn, .. } | Caller::FederatedUser { arn, .. } => arn.clone(),
