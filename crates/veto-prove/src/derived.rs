@@ -30,7 +30,10 @@ pub enum Derivation {
     /// The key has exactly this value (`None`: it is absent).
     Fixed(Option<ContextValue>),
     /// Any of the key's classes; `may_be_absent` says whether absence is one.
-    Free { may_be_absent: bool },
+    Free {
+        /// Whether absence is one of the key's classes.
+        may_be_absent: bool,
+    },
 }
 
 /// Keys that only a caller of the account (or org) they name can carry; fixed

@@ -29,6 +29,8 @@
 //! by the CLI) and [`derived`] (which keys follow from the caller, used by the
 //! tests that check returned requests are ones AWS could send).
 
+#![warn(missing_docs)]
+
 pub mod derived;
 pub mod property;
 
