@@ -9,8 +9,10 @@ use veto_catalog::Catalog;
 use veto_iam::policy::Statement;
 use veto_iam::{ContextValue, Decision, Policy, PolicySet, Request, StatementOutcome};
 
+/// Keys AWS puts in every request: never searched as absent.
 pub(crate) const ALWAYS_PRESENT: [&str; 3] = ["aws:securetransport", "aws:currenttime", "aws:epochtime"];
 
+/// Why the prover answers `unknown` (a limit or a construct it does not decide).
 pub(crate) struct Unknown(pub(crate) String);
 
 /// Policy variables in resources that the prover decides: keys whose value the
@@ -34,6 +36,7 @@ pub(crate) struct Tagged<'s> {
     pub(crate) has_boundary: bool,
 }
 
+/// A step of the search: its result, or the reason to stop with `unknown`.
 pub(crate) type Found<T> = Result<T, Unknown>;
 
 /// What the search looks for.
@@ -46,6 +49,8 @@ pub(crate) enum Goal<'a> {
 /// At most this many witnesses are collected for diff and public access.
 pub(crate) const MAX_WITNESSES: usize = 20;
 
+/// One run of the prover: its inputs, what it learnt of the policies before
+/// the search, and what the search has found so far.
 pub(crate) struct Prover<'a> {
     pub(crate) policies: &'a PolicySet,
     pub(crate) property: &'a Property,
@@ -76,12 +81,14 @@ pub(crate) struct Prover<'a> {
 }
 
 /// Every statement the search must consider: the policies' and the property's own.
-pub(crate) fn statements(set: &PolicySet) -> Vec<&Statement> {
+fn statements(set: &PolicySet) -> Vec<&Statement> {
     set.iter()
         .flat_map(|(_, p): (_, &Policy)| p.statements.iter())
         .collect()
 }
 
+/// Drops repeats, keeping the first of each in order (callers rely on the order:
+/// the last mentioned account is the one unnamed callers come from).
 pub(crate) fn dedup(v: &mut Vec<String>) {
     let mut seen = std::collections::HashSet::new();
     v.retain(|x| seen.insert(x.clone()));

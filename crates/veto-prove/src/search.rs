@@ -25,6 +25,8 @@ struct Site<'x> {
 type KeyOptions = (String, Vec<Option<ContextValue>>);
 
 impl<'a> Prover<'a> {
+    /// Runs the whole search and packages its result with the counts and
+    /// witnesses gathered on the way (what every entry point in `api` returns).
     pub(crate) fn answer(mut self) -> Answer {
         let result = self.run();
         let witnesses = std::mem::take(&mut self.witnesses);
@@ -108,86 +110,83 @@ impl<'a> Prover<'a> {
             let tagged_here: Vec<Tagged> = tagged.iter().filter(|t| acts(t.statement)).cloned().collect();
             for resource in resources {
                 for (principal, account) in &pairs {
-                    {
-                        let (principal, account) = (principal.as_str(), account.as_str());
-                        self.check_budget()?;
-                        let probe = Request::new(principal, &action_name, resource, Some(account), Context::new())
-                            .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))?;
-                        // Statements still alive here, before conditions.
-                        // A resource with a variable cannot be judged without the
-                        // variable's key: such a statement counts as alive.
-                        let dynamic = has_dynamic_resource;
-                        let alive =
-                            |s: &&Statement| !dead_before_conditions(s.evaluate(&probe, has_boundary), dynamic(s));
-                        // Membership of the property's set never depends on boundaries:
-                        // its NotPrincipal lists whom the property is about.
-                        let member_possible = !dead_before_conditions(
-                            self.property.request.evaluate(&probe, false),
-                            has_dynamic_resource(&self.property.request),
-                        );
-                        if !member_possible {
+                    let (principal, account) = (principal.as_str(), account.as_str());
+                    self.check_budget()?;
+                    let probe = Request::new(principal, &action_name, resource, Some(account), Context::new())
+                        .map_err(|e| Unknown(format!("internal: built an invalid request: {e}")))?;
+                    // Statements still alive here, before conditions.
+                    // A resource with a variable cannot be judged without the
+                    // variable's key: such a statement counts as alive.
+                    let dynamic = has_dynamic_resource;
+                    let alive = |s: &&Statement| !dead_before_conditions(s.evaluate(&probe, has_boundary), dynamic(s));
+                    // Membership of the property's set never depends on boundaries:
+                    // its NotPrincipal lists whom the property is about.
+                    let member_possible = !dead_before_conditions(
+                        self.property.request.evaluate(&probe, false),
+                        has_dynamic_resource(&self.property.request),
+                    );
+                    if !member_possible {
+                        continue;
+                    }
+                    let mut relevant: BTreeSet<String> = BTreeSet::new();
+                    // The keys of resource variables must be in the request (a
+                    // statement whose variable is missing looks dead without them).
+                    for s in &here {
+                        for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
+                            if let GlobValue::Dynamic(t) = &p.matcher {
+                                relevant.extend(t.variables().map(str::to_string));
+                            }
+                        }
+                    }
+                    for s in here.iter().filter(|s| alive(s)) {
+                        for c in &s.conditions {
+                            relevant.insert(c.key_lower.clone());
+                        }
+                    }
+                    let relevant: Vec<String> = relevant
+                        .into_iter()
+                        .filter(|k| !ALWAYS_PRESENT[1..].contains(&k.as_str()))
+                        .filter(|k| k == "aws:securetransport" || self.catalog.key_applies(service, action, k))
+                        .collect();
+                    let caller = probe.caller().clone();
+                    let mut options: Vec<KeyOptions> = Vec::new();
+                    for key in &relevant {
+                        // Keys that follow from the caller are fixed or restricted by it.
+                        let derivation = derived::derivation(key, &caller, probe.resource_account());
+                        if let Some(derived::Derivation::Fixed(v)) = derivation {
+                            options.push((key.clone(), vec![v]));
                             continue;
                         }
-                        let mut relevant: BTreeSet<String> = BTreeSet::new();
-                        // The keys of resource variables must be in the request (a
-                        // statement whose variable is missing looks dead without them).
-                        for s in &here {
-                            for p in s.resource.iter().flat_map(|r| r.patterns.iter()) {
-                                if let GlobValue::Dynamic(t) = &p.matcher {
-                                    relevant.extend(t.variables().map(str::to_string));
-                                }
-                            }
+                        if !domains.contains_key(key) {
+                            let d = self.domain(key, &keys[key])?;
+                            domains.insert(key.clone(), d);
                         }
-                        for s in here.iter().filter(|s| alive(s)) {
-                            for c in &s.conditions {
-                                relevant.insert(c.key_lower.clone());
-                            }
+                        let mut values = domains[key].clone();
+                        if let Some(derived::Derivation::Free { may_be_absent: false }) = derivation {
+                            values.retain(Option::is_some);
                         }
-                        let relevant: Vec<String> = relevant
-                            .into_iter()
-                            .filter(|k| !ALWAYS_PRESENT[1..].contains(&k.as_str()))
-                            .filter(|k| k == "aws:securetransport" || self.catalog.key_applies(service, action, k))
+                        options.push((key.clone(), values));
+                    }
+                    if relevant_time(&here, &probe, has_boundary) {
+                        let times = instants
+                            .iter()
+                            .map(|t| Some(ContextValue::Single(t.to_string())))
                             .collect();
-                        let caller = probe.caller().clone();
-                        let mut options: Vec<KeyOptions> = Vec::new();
-                        for key in &relevant {
-                            // Keys that follow from the caller are fixed or restricted by it.
-                            let derivation = derived::derivation(key, &caller, probe.resource_account());
-                            if let Some(derived::Derivation::Fixed(v)) = derivation {
-                                options.push((key.clone(), vec![v]));
-                                continue;
-                            }
-                            if !domains.contains_key(key) {
-                                let d = self.domain(key, &keys[key])?;
-                                domains.insert(key.clone(), d);
-                            }
-                            let mut values = domains[key].clone();
-                            if let Some(derived::Derivation::Free { may_be_absent: false }) = derivation {
-                                values.retain(Option::is_some);
-                            }
-                            options.push((key.clone(), values));
-                        }
-                        if relevant_time(&here, &probe, has_boundary) {
-                            let times = instants
-                                .iter()
-                                .map(|t| Some(ContextValue::Single(t.to_string())))
-                                .collect();
-                            options.push((TIME.to_string(), times));
-                        } else {
-                            options.push((
-                                TIME.to_string(),
-                                vec![Some(ContextValue::Single(instants[0].to_string()))],
-                            ));
-                        }
-                        let site = Site {
-                            principal,
-                            action: &action_name,
-                            resource,
-                            account,
-                        };
-                        if let Some(answer) = self.search(&site, &tagged_here, &options)? {
-                            return Ok(answer);
-                        }
+                        options.push((TIME.to_string(), times));
+                    } else {
+                        options.push((
+                            TIME.to_string(),
+                            vec![Some(ContextValue::Single(instants[0].to_string()))],
+                        ));
+                    }
+                    let site = Site {
+                        principal,
+                        action: &action_name,
+                        resource,
+                        account,
+                    };
+                    if let Some(answer) = self.search(&site, &tagged_here, &options)? {
+                        return Ok(answer);
                     }
                 }
             }
