@@ -55,8 +55,6 @@ pub enum Sym {
     /// One character other than `:` and `/` (an ARN-format placeholder such as `${Region}`).
     SegmentChar,
     SegmentRun,
-    /// One ASCII digit (an account ID's).
-    Digit,
 }
 
 impl Sym {
@@ -67,7 +65,6 @@ impl Sym {
             Sym::AnyChar | Sym::AnyRun => true,
             Sym::FieldChar | Sym::FieldRun => c != ':',
             Sym::SegmentChar | Sym::SegmentRun => c != ':' && c != '/',
-            Sym::Digit => c.is_ascii_digit(),
         }
     }
 
@@ -362,11 +359,6 @@ pub fn classes(
         .collect())
 }
 
-/// Each pattern its own group.
-pub fn singletons(n: usize) -> Vec<usize> {
-    (0..n).collect()
-}
-
 /// The characters whose first lower-case character is `l`, `l` among them.
 fn same_fold(l: char) -> &'static [char] {
     static TABLE: std::sync::OnceLock<HashMap<char, Vec<char>>> = std::sync::OnceLock::new();
@@ -426,6 +418,11 @@ pub fn alphabet(patterns: &[&CharPattern], extra: &[char], forbidden: &[char]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each pattern its own group.
+    fn singletons(n: usize) -> Vec<usize> {
+        (0..n).collect()
+    }
 
     fn far() -> std::time::Instant {
         std::time::Instant::now() + std::time::Duration::from_secs(60)

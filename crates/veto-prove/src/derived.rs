@@ -30,13 +30,16 @@ pub enum Derivation {
     /// The key has exactly this value (`None`: it is absent).
     Fixed(Option<ContextValue>),
     /// Any of the key's classes; `may_be_absent` says whether absence is one.
-    Free { may_be_absent: bool },
+    Free {
+        /// Whether absence is one of the key's classes.
+        may_be_absent: bool,
+    },
 }
 
 /// Keys that only a caller of the account (or org) they name can carry; fixed
 /// values of them keep a resource from being public (Access Analyzer, S3's
 /// "meaning of public").
-pub const RESTRICTING: &[&str] = &[
+pub(crate) const RESTRICTING: &[&str] = &[
     "aws:principalorgid",
     "aws:principalorgpaths",
     "aws:principalaccount",
@@ -59,7 +62,7 @@ fn single(v: impl Into<String>) -> Derivation {
 }
 
 /// The `aws:PrincipalArn` of an IAM principal: a session's is its role's ARN.
-pub fn principal_arn(caller: &Caller) -> Option<String> {
+pub(crate) fn principal_arn(caller: &Caller) -> Option<String> {
     Some(match caller {
         Caller::Root { partition, account } => format!("arn:{partition}:iam::{account}:root"),
         Caller::User { arn, .. } | Caller::Role { arn, .. } | Caller::FederatedUser { arn, .. } => arn.clone(),

@@ -7,8 +7,11 @@ use veto_iam::{Decision, Policy, PolicySet, Span};
 
 /// One `veto prove --batch` line: the eval batch format's policy fields plus `property`.
 pub struct ProveCase {
+    /// The line's `id`, as JSON text (echoed in results).
     pub id_json: String,
+    /// The policies the property is proved of.
     pub policies: PolicySet,
+    /// The property.
     pub property: Property,
 }
 
