@@ -7,6 +7,7 @@ pub mod cli_output;
 pub mod doc;
 pub mod explain;
 pub mod input;
+pub mod lint;
 pub mod lower;
 pub mod policy_doc;
 pub(crate) mod require;
