@@ -5,7 +5,7 @@
 use crate::binding::binding_node;
 use crate::doc::{Node, Pos};
 use crate::lower::{lower_property, PropertyError};
-use crate::targets::Target;
+use crate::targets::{Target, TargetKind};
 use crate::wording::words;
 use veto_iam::{Decision, PolicySet, Request};
 use veto_lang::ast::{self, Check};
@@ -41,11 +41,13 @@ pub struct Finding {
 }
 
 fn applies_to(applies: &ast::Applies, target: &Target) -> bool {
-    match (applies.kind.node.as_str(), target) {
-        ("resource", Target::Resource { type_name, .. }) => {
+    match (applies.target_kind(), target) {
+        (Some(TargetKind::Resource), Target::Resource { type_name, .. }) => {
             applies.filter.as_ref().is_some_and(|f| &f.node == type_name)
         }
-        (kind, t) => kind == t.kind() && kind != "resource",
+        (Some(kind), t) => kind == t.kind() && kind != TargetKind::Resource,
+        // A word the checker rejects binds nothing.
+        (None, _) => false,
     }
 }
 
@@ -54,7 +56,7 @@ pub fn check(rules: &[&ast::Rule], targets: &[Target]) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in rules {
         let Some(applies) = rule.applies() else { continue };
-        let severity = Severity::parse(rule.severity().map_or("error", |s| s.node.as_str()));
+        let severity = rule.severity_level();
         for target in targets.iter().filter(|t| applies_to(applies, t)) {
             for check in rule.checks() {
                 if let Some(f) = run_check(check, &applies.binding.node, target) {

@@ -69,7 +69,7 @@ pub fn rules_table(rule_set: &RuleSet) -> Vec<RuleInfo> {
                 id: r.id.node.clone(),
                 description: r.rationale().map_or_else(|| title.clone(), |t| t.node.clone()),
                 title,
-                severity: Severity::parse(r.severity().map_or("error", |s| s.node.as_str())),
+                severity: r.severity_level(),
             }
         })
         .collect();
