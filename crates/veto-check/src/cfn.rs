@@ -950,6 +950,7 @@ pub fn policy_text(node: &Node) -> String {
 mod tests {
     use super::*;
     use crate::doc::from_yaml;
+    use crate::targets::TargetKind;
 
     fn targets(yaml: &str, parameters: &Parameters) -> (Vec<Target>, Vec<(Pos, Diagnostic)>, Vec<Problem>) {
         let root = from_yaml(yaml).unwrap();
@@ -1007,7 +1008,8 @@ Resources:
         assert!(problems.is_empty(), "{problems:?}");
         // The bucket named by a parameter is the artifact bucket: same value, same bucket.
         assert_eq!(bucket_policies(&ts), vec!["branched arn:aws:s3:::<S3Bucket>"]);
-        let Some(Target::BranchedPolicy { branches, .. }) = ts.iter().find(|t| t.kind() == "bucket_policy") else {
+        let Some(Target::BranchedPolicy { branches, .. }) = ts.iter().find(|t| t.kind() == TargetKind::BucketPolicy)
+        else {
             panic!()
         };
         // The statement under `Fn::If` on the undecided IsProd is read on each branch.
@@ -1026,7 +1028,7 @@ Resources:
         let (ts, _, problems) = targets(CROSS_ACCOUNT, &given);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(bucket_policies(&ts), vec!["arn:aws:s3:::artifacts"]);
-        let Some(Target::BucketPolicy { policy, .. }) = ts.iter().find(|t| t.kind() == "bucket_policy") else {
+        let Some(Target::BucketPolicy { policy, .. }) = ts.iter().find(|t| t.kind() == TargetKind::BucketPolicy) else {
             panic!()
         };
         // Env=dev: IsProd false, the condition is AWS::NoValue and goes away.
@@ -1074,7 +1076,7 @@ Resources:
 ";
         let (ts, warnings, problems) = targets(yaml, &[]);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(ts.iter().filter(|t| t.kind() == "policy").count(), 3);
+        assert_eq!(ts.iter().filter(|t| t.kind() == TargetKind::Policy).count(), 3);
         let lines: Vec<(usize, &str)> = warnings.iter().map(|(p, d)| (p.line, d.code.unwrap_or(""))).collect();
         assert!(lines.contains(&(16, "IAM-UNKNOWN-ACTION")), "{lines:?}");
         assert!(lines.contains(&(27, "IAM-UNKNOWN-KEY")), "{lines:?}");

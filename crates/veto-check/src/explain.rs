@@ -135,7 +135,7 @@ fn rule_actions(set: &ast::RequestSet, root: &Node) -> Vec<String> {
     let mut out = Vec::new();
     for c in &set.constraints {
         if let ast::Constraint::Action(v) = c {
-            if let Ok(values) = crate::run::value_texts(&v.node, root) {
+            if let Ok(values) = crate::lower::value_texts(&v.node, root) {
                 out.extend(values);
             }
         }
@@ -594,7 +594,7 @@ impl Lowered {
         if has_action {
             kept.constraints.retain(|c| match c {
                 ast::Constraint::NotAction(v) => {
-                    if let Ok(values) = crate::run::value_texts(&v.node, root) {
+                    if let Ok(values) = crate::lower::value_texts(&v.node, root) {
                         excluded.extend(values.iter().map(|v| v.to_ascii_lowercase()));
                     }
                     false
@@ -602,8 +602,8 @@ impl Lowered {
                 _ => true,
             });
         }
-        let spec = crate::run::lower_request(&kept, root).ok()?;
-        let property = crate::run::lower_property(&kept, every, root).ok()?;
+        let spec = crate::lower::lower_request(&kept, root).ok()?;
+        let property = crate::lower::lower_property(&kept, every, root).ok()?;
         Some(Lowered {
             property,
             spec,
@@ -634,7 +634,12 @@ fn fix_statement(rule: &str, set: &ast::RequestSet, root: &Node, lowered: &Lower
     let mut actions: Vec<serde_json::Value> = Vec::new();
     for c in &set.constraints {
         if let ast::Constraint::Action(v) = c {
-            actions.extend(crate::run::value_texts(&v.node, root).ok()?.into_iter().map(Into::into));
+            actions.extend(
+                crate::lower::value_texts(&v.node, root)
+                    .ok()?
+                    .into_iter()
+                    .map(Into::into),
+            );
         }
     }
     let sid: String = std::iter::once("Deny".to_string())
@@ -887,7 +892,7 @@ fn property_context(property: &Property) -> Context {
 /// Replaces a failed proof's finding with its explanation, where there is one.
 /// Other findings (undecided, not checked, `require`) are left as they are.
 pub fn refine(finding: &mut crate::run::Finding, check: &ast::Check, target: &Target) {
-    let root = crate::run::binding_node(target);
+    let root = crate::binding::binding_node(target);
     let explained = match check {
         ast::Check::DenyEvery(set) => match &finding.request {
             Some(prover) => failed_every(&finding.rule, set, target, &root, prover),

@@ -3,6 +3,7 @@
 
 use crate::doc::{Node, Pos};
 use veto_iam::Policy;
+pub use veto_lang::ast::TargetKind;
 
 /// The account a template's own resources live in (`AWS::AccountId`): a fixed
 /// stand-in, the same everywhere in one template.
@@ -52,15 +53,16 @@ pub enum Target {
 }
 
 impl Target {
-    pub fn kind(&self) -> &'static str {
+    /// The kind a rule's `applies` names to reach this target.
+    pub fn kind(&self) -> TargetKind {
         match self {
             Target::BucketPolicy { .. } | Target::UndecidedPolicy { .. } | Target::BranchedPolicy { .. } => {
-                "bucket_policy"
+                TargetKind::BucketPolicy
             }
-            Target::Policy { .. } => "policy",
-            Target::Resource { .. } => "resource",
-            Target::Pipeline { .. } => "pipeline",
-            Target::KmsKey { .. } => "kms_key",
+            Target::Policy { .. } => TargetKind::Policy,
+            Target::Resource { .. } => TargetKind::Resource,
+            Target::Pipeline { .. } => TargetKind::Pipeline,
+            Target::KmsKey { .. } => TargetKind::KmsKey,
         }
     }
 

@@ -7,7 +7,9 @@
 //! before. Otherwise the file is left as it is and the fix is refused.
 
 use veto_check::input::{self, FileKind, Loaded};
+use veto_check::lint::{self, FileReport};
 use veto_check::run::{self, Finding};
+use veto_check::terraform;
 use veto_iam::{Policy, PolicySet};
 use veto_lang::ast;
 
@@ -138,7 +140,7 @@ fn insert(text: &str, policy: &Policy, statements: &[&serde_json::Value]) -> Res
 
 /// Fixes one linted file in place: writes the fixed text and re-lints it, or
 /// records why the fix is refused as an input error (exit 2).
-pub fn apply(report: &mut crate::emit::FileReport, rules: &[&ast::Rule]) {
+pub fn apply(report: &mut FileReport, rules: &[&ast::Rule]) {
     match fix_text(&report.path, &report.text, &report.findings, rules) {
         Ok(None) => {}
         Ok(Some(fixed)) => {
@@ -148,7 +150,14 @@ pub fn apply(report: &mut crate::emit::FileReport, rules: &[&ast::Rule]) {
                 return;
             }
             eprintln!("fixed {}: added the suggested statement(s)", report.path);
-            *report = crate::lint::lint_file(&report.path, true, false, &[], rules);
+            // Re-linted as a named plain policy file (only those are fixed).
+            let options = lint::Options {
+                explicit: true,
+                skip_unrecognized: false,
+                parameters: &[],
+                terraform: &terraform::Options::default(),
+            };
+            *report = lint::lint_file(&report.path, options, rules);
         }
         Err(e) => {
             let pos = report

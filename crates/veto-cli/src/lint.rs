@@ -1,17 +1,16 @@
 //! `veto lint`: policies, CloudFormation templates and Terraform plans against the
 //! rule pack, with text, JSON or SARIF output.
 
-use crate::emit::{self, FileReport, Format, Report};
+use crate::emit::{self, Format, Report};
 use crate::files;
 use crate::rules::read_rule_files;
 use crate::EXIT_INPUT;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::process::ExitCode;
-use veto_check::doc::Pos;
-use veto_check::input::{self, Loaded};
+use veto_check::lint::{self, FileReport, ModuleReport, Options};
 use veto_check::ruleset::RuleSet;
-use veto_check::run::{self, Finding, Outcome, Severity};
+use veto_check::run::{Outcome, Severity};
 use veto_check::terraform;
 use veto_lang::ast;
 
@@ -170,157 +169,8 @@ fn read_config(path: Option<&str>) -> Result<Vec<Suppression>, String> {
     Ok(out)
 }
 
-/// Could this file have been meant as a policy, template or plan? In
-/// `--skip-unrecognized` mode a file that does not parse is skipped only when
-/// it names none of their top-level members (a broken policy still fails).
-fn looks_like_ours(text: &str) -> bool {
-    ["Statement", "Resources", "AWSTemplateFormatVersion", "format_version"]
-        .iter()
-        .any(|k| text.contains(k))
-}
-
-pub(crate) fn lint_file(
-    path: &str,
-    explicit: bool,
-    skip_unrecognized: bool,
-    parameters: &[(String, String)],
-    rules: &[&ast::Rule],
-) -> FileReport {
-    let mut result = FileReport {
-        path: path.to_string(),
-        text: String::new(),
-        findings: Vec::new(),
-        errors: Vec::new(),
-        skipped: false,
-        parameters: Vec::new(),
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            result
-                .errors
-                .push((Pos { line: 1, column: 1 }, format!("cannot read: {e}")));
-            return result;
-        }
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let prefix = String::from_utf8_lossy(valid);
-            let line = prefix.matches('\n').count() + 1;
-            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            result
-                .errors
-                .push((Pos { line, column }, "the file is not valid UTF-8".into()));
-            return result;
-        }
-    };
-    match input::load_with(path, &text, parameters) {
-        Loaded::Input(input) => {
-            result.findings = run::check(rules, &input.targets);
-            result.parameters = input.parameters.clone();
-            let wrapper = input.wrapper;
-            for (pos, d) in input.warnings {
-                // Every warning carries a code (its constructor requires one); the
-                // fallback only keeps a future code-less warning from vanishing.
-                result.findings.push(Finding {
-                    rule: d.code.unwrap_or("IAM-POLICY").to_string(),
-                    severity: Severity::Warning,
-                    outcome: Outcome::Fails,
-                    pos,
-                    message: match &d.help {
-                        Some(h) => format!("{d} ({h})"),
-                        None => d.to_string(),
-                    },
-                    request: None,
-                    label: None,
-                    fix: None,
-                });
-            }
-            for f in &mut result.findings {
-                // Stand-in accounts back to the user's names (`<DevAccount>`).
-                f.message = input.stand_ins.describe(&f.message);
-                // AWS CLI output: say which member the policy was read from.
-                if let Some(w) = wrapper {
-                    f.message = format!("{} (in {w})", f.message);
-                }
-            }
-        }
-        Loaded::NotOurs(p) if explicit && !skip_unrecognized => result.errors.push((p.pos, p.message)),
-        Loaded::NotOurs(_) => result.skipped = true,
-        Loaded::Failed(_) if skip_unrecognized && !looks_like_ours(&text) => result.skipped = true,
-        Loaded::Failed(problems) => result.errors.extend(problems.into_iter().map(|p| (p.pos, p.message))),
-    }
-    result.text = text;
-    result
-}
-
 fn normal(dir: &std::path::Path) -> std::path::PathBuf {
     dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
-}
-
-/// Lints the Terraform module in `dir`: one result per file it read (findings and
-/// errors placed in their files), and the local module directories it called.
-fn lint_module(
-    dir: &std::path::Path,
-    options: &terraform::Options,
-    rules: &[&ast::Rule],
-) -> (Vec<FileReport>, Vec<std::path::PathBuf>) {
-    let (sources, findings, problems, called) = match terraform::load_dir(dir, options) {
-        Ok(module) => {
-            let mut findings = terraform::check(rules, &module);
-            // Every warning carries a code (its constructor requires one); the
-            // fallback only keeps a future code-less warning from vanishing.
-            findings.extend(module.warnings.into_iter().map(|(pos, d)| Finding {
-                rule: d.code.unwrap_or("IAM-POLICY").to_string(),
-                severity: Severity::Warning,
-                outcome: Outcome::Fails,
-                pos,
-                message: match &d.help {
-                    Some(h) => format!("{d} ({h})"),
-                    None => d.to_string(),
-                },
-                request: None,
-                label: None,
-                fix: None,
-            }));
-            (module.sources, findings, Vec::new(), module.module_dirs)
-        }
-        Err(failure) => (failure.sources, Vec::new(), failure.problems, Vec::new()),
-    };
-    let mut results: Vec<FileReport> = sources
-        .files
-        .iter()
-        .map(|f| FileReport {
-            path: f.path.clone(),
-            text: f.text.clone(),
-            findings: Vec::new(),
-            errors: Vec::new(),
-            skipped: false,
-            parameters: Vec::new(),
-        })
-        .collect();
-    if results.is_empty() {
-        results.push(FileReport {
-            path: dir.display().to_string(),
-            text: String::new(),
-            findings: Vec::new(),
-            errors: Vec::new(),
-            skipped: false,
-            parameters: Vec::new(),
-        });
-    }
-    for mut f in findings {
-        let (i, pos) = sources.locate(f.pos).unwrap_or((0, f.pos));
-        f.pos = pos;
-        results[i].findings.push(f);
-    }
-    for p in problems {
-        let (i, pos) = sources.locate(p.pos).unwrap_or((0, p.pos));
-        results[i].errors.push((pos, p.message));
-    }
-    (results, called)
 }
 
 pub fn run_lint(args: LintArgs) -> ExitCode {
@@ -368,19 +218,25 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     };
-    let mut options = terraform::Options {
+    let mut tf_options = terraform::Options {
         vars: Vec::new(),
         var_files: args.var_files.iter().map(std::path::PathBuf::from).collect(),
     };
     for v in &args.vars {
         match terraform::Options::parse_var(v) {
-            Ok(kv) => options.vars.push(kv),
+            Ok(kv) => tf_options.vars.push(kv),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(EXIT_INPUT);
             }
         }
     }
+    let options = Options {
+        explicit: false,
+        skip_unrecognized: args.skip_unrecognized,
+        parameters: &parameters,
+        terraform: &tf_options,
+    };
     // `.tf` files are read as modules: one per directory.
     let (tf, paths): (Vec<_>, Vec<_>) = paths
         .into_iter()
@@ -391,12 +247,15 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
         .collect();
     module_dirs.sort();
     module_dirs.dedup();
-    let modules: Vec<(Vec<FileReport>, Vec<std::path::PathBuf>)> = module_dirs
+    let modules: Vec<ModuleReport> = module_dirs
         .par_iter()
-        .map(|d| lint_module(d, &options, &rules))
+        .map(|d| lint::lint_module(d, options, &rules))
         .collect();
     // A local module called by another module here is read through the call, with its inputs.
-    let called: Vec<std::path::PathBuf> = modules.iter().flat_map(|(_, c)| c.iter().map(|d| normal(d))).collect();
+    let called: Vec<std::path::PathBuf> = modules
+        .iter()
+        .flat_map(|m| m.called.iter().map(|d| normal(d)))
+        .collect();
     let explicit: Vec<bool> = paths
         .iter()
         .map(|p| args.paths.iter().any(|a| std::path::Path::new(a) == p.as_path()))
@@ -404,19 +263,11 @@ pub fn run_lint(args: LintArgs) -> ExitCode {
     let mut results: Vec<FileReport> = paths
         .par_iter()
         .zip(explicit.par_iter())
-        .map(|(p, &explicit)| {
-            lint_file(
-                &p.display().to_string(),
-                explicit,
-                args.skip_unrecognized,
-                &parameters,
-                &rules,
-            )
-        })
+        .map(|(p, &explicit)| lint::lint_file(&p.display().to_string(), Options { explicit, ..options }, &rules))
         .collect();
-    for (dir, (files, _)) in module_dirs.iter().zip(modules) {
+    for (dir, module) in module_dirs.iter().zip(modules) {
         if !called.contains(&normal(dir)) {
-            results.extend(files);
+            results.extend(module.files);
         }
     }
     // A parameter no template declares is a usage error (a misspelt name would

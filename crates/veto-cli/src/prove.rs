@@ -243,7 +243,7 @@ pub fn run_prove(args: ProveArgs) -> ExitCode {
     }
     println!("{}: {}", answer.verdict.as_str(), answer.reason);
     if let Some(r) = &answer.request {
-        println!("request: {}", veto_check::run::words(r));
+        println!("request: {}", veto_check::wording::words(r));
         println!("replay:  {}", request_json(r));
         let sources: Vec<Source> = files.iter().map(|(_, name, text)| Source::new(name, text)).collect();
         if !sources.is_empty() {
@@ -384,7 +384,7 @@ fn report_witnesses(answer: &Answer, format: crate::OutputFormat, what: &str) ->
             Verdict::Holds => {
                 println!("{what}: {}", answer.reason);
                 for w in &answer.witnesses {
-                    println!("  allowed: {}", veto_check::run::words(w));
+                    println!("  allowed: {}", veto_check::wording::words(w));
                 }
             }
         },

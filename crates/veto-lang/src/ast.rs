@@ -80,6 +80,12 @@ impl Rule {
         })
     }
 
+    /// The rule's severity as a value: the word the checker accepted (`error`,
+    /// `warning`, `info`), `error` when the rule names none.
+    pub fn severity_level(&self) -> veto_source::Severity {
+        veto_source::Severity::parse(self.severity().map_or("error", |s| s.node.as_str()))
+    }
+
     pub fn rationale(&self) -> Option<&Spanned<String>> {
         self.entries.iter().find_map(|e| match e {
             RuleEntry::Rationale(r) => Some(r),
@@ -105,10 +111,60 @@ impl Rule {
 /// `applies bucket_policy as p`, `applies resource "AWS::KMS::Key" as k`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applies {
+    /// The kind as written; [`Applies::target_kind`] reads it once checked.
     pub kind: Spanned<String>,
     pub filter: Option<Spanned<String>>,
     pub binding: Spanned<String>,
     pub span: Span,
+}
+
+impl Applies {
+    /// The kind of target, `None` only for a word the checker rejects.
+    pub fn target_kind(&self) -> Option<TargetKind> {
+        TargetKind::parse(&self.kind.node)
+    }
+}
+
+/// What a rule can apply to: the one list of target kinds (the checker accepts
+/// these words, the engine binds each to its targets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetKind {
+    BucketPolicy,
+    Policy,
+    Resource,
+    Pipeline,
+    KmsKey,
+}
+
+impl TargetKind {
+    pub const ALL: [TargetKind; 5] = [
+        TargetKind::BucketPolicy,
+        TargetKind::Policy,
+        TargetKind::Resource,
+        TargetKind::Pipeline,
+        TargetKind::KmsKey,
+    ];
+
+    /// The word a rule writes after `applies`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::BucketPolicy => "bucket_policy",
+            TargetKind::Policy => "policy",
+            TargetKind::Resource => "resource",
+            TargetKind::Pipeline => "pipeline",
+            TargetKind::KmsKey => "kms_key",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<TargetKind> {
+        TargetKind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+}
+
+impl std::fmt::Display for TargetKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -44,8 +44,6 @@ impl KeyTypes for NoKeyTypes {
     }
 }
 
-/// What a rule can apply to.
-pub const TARGET_KINDS: &[&str] = &["bucket_policy", "policy", "resource", "pipeline", "kms_key"];
 pub const SEVERITIES: &[&str] = &["error", "warning", "info"];
 
 /// Checks the files together (rule IDs are global). `files[i]` is file index `i`.
@@ -203,28 +201,25 @@ impl Checker<'_> {
     }
 
     fn applies(&mut self, a: &Applies) {
-        if !TARGET_KINDS.contains(&a.kind.node.as_str()) {
-            let help = did_you_mean(suggest::closest(&a.kind.node, TARGET_KINDS.iter().copied()));
+        let Some(kind) = a.target_kind() else {
+            let words = TargetKind::ALL.map(TargetKind::as_str);
+            let help = did_you_mean(suggest::closest(&a.kind.node, words.iter().copied()));
             let d = self.error(
                 a.kind.span,
-                format!(
-                    "expected a target: {}, found `{}`",
-                    TARGET_KINDS.join(", "),
-                    a.kind.node
-                ),
+                format!("expected a target: {}, found `{}`", words.join(", "), a.kind.node),
             );
             d.label = "unknown target".into();
             d.help = help;
             return;
-        }
-        match (&a.kind.node[..], &a.filter) {
-            ("resource", None) => {
+        };
+        match (kind, &a.filter) {
+            (TargetKind::Resource, None) => {
                 self.error(
                     a.kind.span,
                     "`applies resource` needs a resource type, e.g. `applies resource \"AWS::KMS::Key\" as k`",
                 );
             }
-            ("resource", Some(f)) if f.node.split("::").count() != 3 || !f.node.starts_with("AWS::") => {
+            (TargetKind::Resource, Some(f)) if f.node.split("::").count() != 3 || !f.node.starts_with("AWS::") => {
                 self.error(
                     f.span,
                     format!(
@@ -233,7 +228,7 @@ impl Checker<'_> {
                     ),
                 );
             }
-            ("resource", Some(_)) | (_, None) => {}
+            (TargetKind::Resource, Some(_)) | (_, None) => {}
             (kind, Some(f)) => {
                 self.error(f.span, format!("`applies {kind}` takes no filter string"));
             }

@@ -22,7 +22,7 @@ mod tests;
 
 use crate::doc::Pos;
 use crate::run::{self, Finding};
-use crate::targets::Target;
+use crate::targets::{Target, TargetKind};
 use crate::Problem;
 use std::path::{Path, PathBuf};
 use veto_iam::{Diagnostic, LineIndex};
@@ -200,8 +200,8 @@ fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 
 /// Each target's name in either world (stand-ins spelled the first world's way),
 /// numbered among targets of the same kind and name (every policy is "the policy").
-fn keys(targets: &[Target]) -> Vec<(&'static str, String, usize)> {
-    let mut out: Vec<(&'static str, String, usize)> = Vec::new();
+fn keys(targets: &[Target]) -> Vec<(TargetKind, String, usize)> {
+    let mut out: Vec<(TargetKind, String, usize)> = Vec::new();
     for t in targets {
         let (kind, name) = (t.kind(), t.name().replace(eval::PREFIXES[1], eval::PREFIXES[0]));
         let n = out.iter().filter(|(k, m, _)| *k == kind && *m == name).count();

@@ -6,23 +6,9 @@ mod junit;
 mod sarif;
 mod text;
 
-use veto_check::doc::Pos;
+use veto_check::lint::FileReport;
 use veto_check::ruleset::RuleSet;
 use veto_check::run::{Finding, Severity};
-
-/// One linted file: its findings and input errors.
-pub struct FileReport {
-    pub path: String,
-    pub text: String,
-    pub findings: Vec<Finding>,
-    /// Input errors: not loadable, or not a policy when named explicitly.
-    pub errors: Vec<(Pos, String)>,
-    /// A file walked into (or, with `--skip-unrecognized`, named) that is neither a
-    /// policy, a template nor a plan.
-    pub skipped: bool,
-    /// A template's parameter names (to tell a misspelt `--parameter`).
-    pub parameters: Vec<String>,
-}
 
 /// One entry of the rules table: a rule of the rule set or a policy finding code.
 pub struct RuleInfo {
@@ -83,7 +69,7 @@ pub fn rules_table(rule_set: &RuleSet) -> Vec<RuleInfo> {
                 id: r.id.node.clone(),
                 description: r.rationale().map_or_else(|| title.clone(), |t| t.node.clone()),
                 title,
-                severity: Severity::parse(r.severity().map_or("error", |s| s.node.as_str())),
+                severity: r.severity_level(),
             }
         })
         .collect();
@@ -116,6 +102,7 @@ pub fn help(finding: &Finding) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use veto_check::doc::Pos;
     use veto_check::run::Outcome;
 
     /// A report with a finding of every shape: a failed proof with label, request
