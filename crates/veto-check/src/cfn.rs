@@ -4,6 +4,11 @@
 //!
 //! What the template does not fix stays a [`Symbolic`] value named as the user
 //! wrote it (parameter `DevAccount`, condition `IsProd`); see `doc.rs`.
+//!
+//! Longer than 600 lines on purpose: CloudFormation's intrinsic functions
+//! (`Ref`, `Fn::Sub`, `Fn::If`, `Fn::Join`, `Fn::GetAtt`, conditions…) are one
+//! resolver with one set of symbolic values, and each function's rules read best
+//! next to the others'.
 
 use crate::doc::{Node, Origin, Pos, StandIns, Symbolic, Value};
 use crate::policy_doc::{self, PolicyText};

@@ -24,6 +24,10 @@
 //! 4. the context: only the keys the property tests (values taken from the
 //!    prover's request) plus `aws:SecureTransport` (`true` unless the property
 //!    tests it), then the prover's full context.
+//!
+//! Longer than 600 lines on purpose: near-miss scoring, the believable-request
+//! order and the fix statement all read the same replayed trace and the same rule
+//! request set; they are one explanation.
 
 use crate::doc::{Node, Pos, Value};
 use crate::targets::Target;
@@ -891,14 +895,14 @@ fn property_context(property: &Property) -> Context {
 
 /// Replaces a failed proof's finding with its explanation, where there is one.
 /// Other findings (undecided, not checked, `require`) are left as they are.
-pub fn refine(finding: &mut crate::run::Finding, check: &ast::Check, target: &Target) {
+pub fn refine(finding: &mut crate::finding::Finding, check: &ast::Check, target: &Target) {
     let root = crate::binding::binding_node(target);
     let explained = match check {
         ast::Check::DenyEvery(set) => match &finding.request {
             Some(prover) => failed_every(&finding.rule, set, target, &root, prover),
             None => None,
         },
-        ast::Check::AllowSome(set) if finding.message == crate::run::ALL_DENIED => failed_some(set, target, &root),
+        ast::Check::AllowSome(set) if finding.message == crate::finding::ALL_DENIED => failed_some(set, target, &root),
         _ => None,
     };
     if let Some(e) = explained {
@@ -914,7 +918,7 @@ pub fn refine(finding: &mut crate::run::Finding, check: &ast::Check, target: &Ta
 mod tests {
     use crate::input::{self, Loaded};
     use crate::ruleset::{RuleSet, SourceFile};
-    use crate::run::{self, Finding};
+    use crate::finding::Finding;
 
     fn pack() -> RuleSet {
         RuleSet::load(
@@ -932,7 +936,7 @@ mod tests {
         let set = pack();
         let rules: Vec<_> = set.rules().collect();
         match input::load("policy.json", text) {
-            Loaded::Input(i) => run::check(&rules, &i.targets),
+            Loaded::Input(i) => crate::run::check(&rules, &i.targets),
             _ => panic!("the policy loads"),
         }
     }

@@ -9,8 +9,7 @@ use crate::targets::Target;
 use crate::Problem;
 use veto_iam::{json, Diagnostic, LineIndex, Policy};
 
-/// Largest input file read.
-pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+pub use crate::limits::MAX_INPUT_BYTES;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {

@@ -11,34 +11,7 @@ use veto_iam::{Decision, PolicySet, Request};
 use veto_lang::ast::{self, Check};
 use veto_prove::{Limits, Verdict};
 
-pub use veto_source::Severity;
-
-/// What a rule's check came to on one target, when it did not pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// The rule does not hold.
-    Fails,
-    /// The answer depends on what the input does not fix (a parameter without
-    /// a value, a condition, an unmodelled attribute, a prover limit): neither
-    /// a pass nor a failure. It fails a run only with `--fail-on undecided`.
-    Undecided,
-}
-
-/// One thing wrong (or undecidable) with one input.
-#[derive(Debug, Clone)]
-pub struct Finding {
-    pub rule: String,
-    pub severity: Severity,
-    pub outcome: Outcome,
-    pub pos: Pos,
-    pub message: String,
-    /// The counterexample of a failed proof, replayable with `veto eval`.
-    pub request: Option<Request>,
-    /// What is wrong at `pos`, in a few words (the element a failed proof points at).
-    pub label: Option<String>,
-    /// The statement that would make a failed proof hold, as a JSON object.
-    pub fix: Option<serde_json::Value>,
-}
+pub use crate::finding::{Finding, Outcome, Severity, ALL_DENIED};
 
 /// Whether `rule` applies to `target` (its `applies to` kind and filter).
 pub fn rule_applies(rule: &ast::Rule, target: &Target) -> bool {
@@ -132,8 +105,6 @@ fn policy_pos(target: &Target) -> Pos {
     target.node().get("Statement").map_or(target.pos(), |n| n.pos)
 }
 
-/// A failed `allow some` proof, before [`crate::explain`] names the statement that denies.
-pub(crate) const ALL_DENIED: &str = "every such request is explicitly denied: the policy leaves no way to do it";
 
 /// A proof on every branch of a policy shaped by undecided conditions: it fails
 /// when it fails on every branch, and is undecided when the branches disagree.

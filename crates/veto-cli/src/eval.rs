@@ -11,8 +11,7 @@ use std::process::ExitCode;
 use veto_iam::batch::{self, BatchCase};
 use veto_iam::{json as vjson, validate, Diagnostic, Policy, PolicyKind, PolicyRef, PolicySet};
 
-/// Largest input file veto reads, so hostile input cannot exhaust memory.
-pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+use crate::MAX_INPUT_BYTES;
 
 #[derive(clap::Args)]
 pub struct EvalArgs {

@@ -9,7 +9,7 @@
 //! [`CHUNK_BYTES`] bytes plus one line), in input order. With `parallel`, the
 //! lines of a chunk are answered on every core while the next chunk is read.
 
-use crate::eval::MAX_INPUT_BYTES;
+use crate::MAX_INPUT_BYTES;
 use crate::render::Source;
 use crate::EXIT_INPUT;
 use rayon::prelude::*;

@@ -18,6 +18,9 @@ use std::process::ExitCode;
 /// Exit code for usage and input errors.
 pub const EXIT_INPUT: u8 = 2;
 
+/// Largest input file veto reads, so hostile input cannot exhaust memory.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
 #[derive(Parser)]
 #[command(
     name = "veto",

@@ -1,4 +1,7 @@
 //! Parsing: pest grammar → typed AST at once, with errors in a user's words.
+//!
+//! Longer than 600 lines on purpose: one function per grammar rule of
+//! `grammar.pest`, in the grammar's order, so the two files read side by side.
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;

@@ -4,7 +4,7 @@
 use super::eval::{set_world, unknowns, Decl, Evaluator, ModuleDef, World};
 use super::{Failure, Files, Module, Options, Sources};
 use crate::doc::Pos;
-use crate::input::MAX_INPUT_BYTES;
+use crate::limits::MAX_INPUT_BYTES;
 use crate::targets::Target;
 use crate::Problem;
 use hcl_edit::expr::Expression;

@@ -230,7 +230,7 @@ pub(super) fn tree(ev: &Evaluator<'_>, node: &Node) -> Option<Node> {
 fn read_module_file(ev: &Evaluator<'_>, path: &str, pos: Pos) -> R<String> {
     let full = ev.root_dir().join(path);
     let meta = std::fs::metadata(&full).map_err(|e| Problem::new(pos, format!("file(\"{path}\"): {e}")))?;
-    if meta.len() as usize > crate::input::MAX_INPUT_BYTES {
+    if meta.len() as usize > crate::limits::MAX_INPUT_BYTES {
         return Err(Problem::new(pos, format!("file(\"{path}\"): larger than veto reads")));
     }
     let bytes = std::fs::read(&full).map_err(|e| Problem::new(pos, format!("file(\"{path}\"): {e}")))?;
