@@ -43,12 +43,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_related(mut self, span: Span, note: impl Into<String>) -> Self {
+    pub(crate) fn with_related(mut self, span: Span, note: impl Into<String>) -> Self {
         self.related.push((span, note.into()));
         self
     }
 
-    pub fn with_help(mut self, help: Option<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: Option<String>) -> Self {
         self.help = help;
         self
     }

@@ -394,7 +394,7 @@ impl PolicySet {
         }
     }
 
-    pub fn evaluate_with<O: Observer>(&self, request: &Request, observer: &mut O) -> Outcome {
+    pub(crate) fn evaluate_with<O: Observer>(&self, request: &Request, observer: &mut O) -> Outcome {
         let caller = request.caller();
         let (service, name) = request.action_parts_lower();
         // sts:GetCallerIdentity needs no permission and cannot be denied (spec §4.5);

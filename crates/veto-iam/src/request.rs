@@ -452,7 +452,7 @@ impl Request {
         &self.resource
     }
 
-    pub fn resource_kind(&self) -> ResourceKind {
+    pub(crate) fn resource_kind(&self) -> ResourceKind {
         self.resource_kind
     }
 
