@@ -15,8 +15,11 @@ use crate::PolicySet;
 /// The literals a policy set mentions, for biased request generation.
 #[derive(Debug, Clone, Default)]
 pub struct Literals {
+    /// Callers worth trying: common kinds plus those the policies name.
     pub principals: Vec<String>,
+    /// Actions worth trying, the policies' patterns filled in.
     pub actions: Vec<String>,
+    /// Resources worth trying, the policies' patterns filled in.
     pub resources: Vec<String>,
     /// Each condition key with the values worth trying.
     pub keys: Vec<(String, Vec<String>)>,
@@ -27,6 +30,7 @@ fn fill(pattern: &str, filler: &str) -> String {
 }
 
 impl Literals {
+    /// The literals of every policy in the set.
     pub fn of(set: &PolicySet) -> Literals {
         let mut l = Literals {
             principals: vec![
@@ -206,6 +210,7 @@ pub const CONDITIONS: &[&str] = &[
     r#""BinaryEquals":{"aws:ResourceTag/blob":"aGVsbG8="}"#,
     r#""StringNotEqualsIfExists":{"aws:PrincipalTag/team":"ops"}"#,
 ];
+/// Action patterns the generators draw from: exact, prefix, suffix and whole-service wildcards.
 pub const ACTIONS: &[&str] = &[
     "*",
     "s3:*",
@@ -215,6 +220,7 @@ pub const ACTIONS: &[&str] = &[
     "kms:Decrypt",
     "s3:*Object",
 ];
+/// Resource patterns the generators draw from: bucket, object and wildcard ARNs.
 pub const RESOURCES: &[&str] = &[
     "*",
     "arn:aws:s3:::b",
@@ -222,6 +228,7 @@ pub const RESOURCES: &[&str] = &[
     "arn:aws:s3:::b*",
     "arn:aws:s3:::c/*",
 ];
+/// `Principal` elements the generators draw from: everyone, an account, a role and a service.
 pub const PRINCIPALS: &[&str] = &[
     r#""*""#,
     r#"{"AWS":"111122223333"}"#,
