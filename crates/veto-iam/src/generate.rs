@@ -271,7 +271,9 @@ mod fuzzing {
     /// A generated policy set (identity policies and a resource policy) as JSON.
     #[derive(Debug, Clone)]
     pub struct ArbitraryPolicySet {
+        /// Identity policies, as JSON text.
         pub identity: Vec<String>,
+        /// The resource policy, as JSON text, if any.
         pub resource: Option<String>,
     }
 
@@ -327,6 +329,7 @@ mod fuzzing {
     }
 
     impl ArbitraryPolicySet {
+        /// Reads the policies into a set, leaving out any that fail to load.
         pub fn load(&self) -> PolicySet {
             PolicySet {
                 identity: self
@@ -343,13 +346,18 @@ mod fuzzing {
     /// Index choices for [`Literals::request`]: a request biased to a set's literals.
     #[derive(Debug, Clone, Arbitrary)]
     pub struct ArbitraryRequest {
+        /// Index of the caller in [`Literals::principals`] (modulo its length).
         pub principal: usize,
+        /// Index of the action in [`Literals::actions`] (modulo its length).
         pub action: usize,
+        /// Index of the resource in [`Literals::resources`] (modulo its length).
         pub resource: usize,
+        /// Per context key: its shape (absent, single or set) and two value indices, as [`Literals::request`] reads them.
         pub keys: Vec<(u8, usize, usize)>,
     }
 
     impl ArbitraryRequest {
+        /// The request these choices pick from the set's literals; `None` if it is not a valid request.
         pub fn for_set(&self, set: &PolicySet) -> Option<Request> {
             Literals::of(set).request(self.principal, self.action, self.resource, &self.keys)
         }
