@@ -88,7 +88,7 @@ pub fn read_policy_set(
 }
 
 /// The fields of a line that hold policies: their subtrees are checked by the
-/// policy reader (duplicate keys included), the rest of the line by [`check_envelope`].
+/// policy reader (duplicate keys included), the rest of the line by `check_envelope`.
 pub const POLICY_FIELDS: &[&str] = &[
     "identity_policies",
     "resource_policy",
