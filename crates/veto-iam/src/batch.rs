@@ -16,6 +16,7 @@ pub struct BatchCase {
     pub id_json: String,
     /// Shared with other lines that carry the same policy texts (see [`PolicyCache`]).
     pub policies: Arc<PolicySet>,
+    /// The request of the line.
     pub request: Request,
     /// Warnings about the policies, each with the field that holds the policy.
     pub warnings: Vec<(String, Diagnostic)>,
@@ -29,7 +30,9 @@ pub struct BatchCase {
 pub struct BatchError {
     /// The `id` as written, when the line got that far.
     pub id_json: Option<String>,
+    /// What is wrong, in words.
     pub message: String,
+    /// Where in the line the problem is.
     pub span: Span,
 }
 
@@ -85,7 +88,7 @@ pub fn read_policy_set(
 }
 
 /// The fields of a line that hold policies: their subtrees are checked by the
-/// policy reader (duplicate keys included), the rest of the line by [`check_envelope`].
+/// policy reader (duplicate keys included), the rest of the line by `check_envelope`.
 pub const POLICY_FIELDS: &[&str] = &[
     "identity_policies",
     "resource_policy",
@@ -204,6 +207,7 @@ impl PolicyCache {
     /// Longer keys are not cached: compiling them costs more than the look-up saves.
     pub const MAX_CACHED_KEY: usize = 256 << 10;
 
+    /// An empty cache.
     pub fn new() -> Self {
         PolicyCache::default()
     }

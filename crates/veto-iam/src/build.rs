@@ -16,12 +16,15 @@ use crate::span::Span;
 /// `Action` must say `Action: *` explicitly, as a policy must).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatementSpec {
+    /// The statement's `Effect`.
     pub effect: Effect,
+    /// `Principal` (or, negated, `NotPrincipal`), if written.
     pub principal: Option<PrincipalSpec>,
     /// `Action` (or, negated, `NotAction`) entries.
     pub action: Option<ElementSpec>,
     /// `Resource` (or, negated, `NotResource`) entries.
     pub resource: Option<ElementSpec>,
+    /// The `Condition` entries, one per operator and key.
     pub conditions: Vec<ConditionSpec>,
 }
 
@@ -29,17 +32,22 @@ pub struct StatementSpec {
 /// came from (where diagnostics about it should point).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ElementSpec {
+    /// Whether the element is the `Not…` form.
     pub negated: bool,
+    /// The entries as text, each with the span it came from.
     pub entries: Vec<(String, Span)>,
 }
 
 /// `Principal` or `NotPrincipal`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrincipalSpec {
+    /// Whether the element is `NotPrincipal`.
     pub negated: bool,
+    /// The principals named.
     pub who: PrincipalWho,
 }
 
+/// The principals a [`PrincipalSpec`] names.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PrincipalWho {
     /// The bare `"*"`.
@@ -51,12 +59,16 @@ pub enum PrincipalWho {
 /// One key under one operator: `"StringEquals": {"aws:SourceVpce": ["vpce-1"]}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionSpec {
+    /// The operator name, e.g. `StringEquals`.
     pub operator: String,
+    /// The condition key, e.g. `aws:SourceVpce`.
     pub key: String,
+    /// The values to compare with.
     pub values: Vec<String>,
 }
 
 impl ElementSpec {
+    /// An element from plain strings, with empty spans.
     pub fn new(negated: bool, entries: impl IntoIterator<Item = String>) -> ElementSpec {
         ElementSpec {
             negated,
@@ -66,6 +78,7 @@ impl ElementSpec {
 }
 
 impl StatementSpec {
+    /// A statement with this effect and no element written.
     pub fn new(effect: Effect) -> StatementSpec {
         StatementSpec {
             effect,

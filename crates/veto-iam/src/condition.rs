@@ -12,6 +12,7 @@ use crate::wildcard::{self, Atom};
 /// A condition's policy values, parsed for its operator family.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionMatcher {
+    /// The compiled values, typed by the operator's family.
     pub test: ValueTest,
     /// A policy value did not parse for the operator's type (a bad number, date,
     /// CIDR or boolean). It never compares true, and a negated operator holding one
@@ -19,32 +20,48 @@ pub struct ConditionMatcher {
     pub has_invalid_value: bool,
 }
 
+/// A condition's values compiled for its operator family (spec §3.3–3.8).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValueTest {
+    /// String operators.
     String {
+        /// Exact, ignoring case, or glob.
         mode: StringMatch,
+        /// The values, with policy variables where the version interprets them.
         values: Vec<StringValue>,
     },
     /// Valid decimals, as written.
     Numeric {
+        /// The ordering test.
         comparison: Comparison,
+        /// The numbers, as written.
         values: Vec<String>,
     },
+    /// Date operators.
     Date {
+        /// The ordering test.
         comparison: Comparison,
+        /// The valid dates, as instants.
         values: Vec<Instant>,
     },
+    /// `Bool`: the expected value; `None` when the policy value is not a boolean (never matches).
     Bool(Option<bool>),
+    /// `BinaryEquals`: the base64-decoded values.
     Binary(Vec<Vec<u8>>),
+    /// `IpAddress`/`NotIpAddress`: the CIDR ranges that parsed.
     Ip(Vec<ipnet::IpNet>),
+    /// `Arn…` operators: ARN globs, matched field by field and case-sensitively (spec §2.4).
     Arn(Vec<GlobValue>),
     /// `Null`: `Some(true)` tests that the key is absent.
     Null(Option<bool>),
 }
 
+/// One compiled value of a string operator.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StringValue {
+    /// A value compared as text (`StringEquals`, `…IgnoreCase`).
     Text(TextValue),
+    /// A glob (`StringLike`).
     Pattern(GlobValue),
 }
 

@@ -7,10 +7,13 @@ pub use veto_source::Severity;
 /// One finding, pointing at the element it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error (the policy is refused) or warning.
     pub severity: Severity,
     /// The element's path, e.g. `Statement[1].Condition`.
     pub path: String,
+    /// What is wrong, in words.
     pub message: String,
+    /// Where the element is in the source.
     pub span: Span,
     /// Other places the message refers to (the first of two duplicate keys).
     pub related: Vec<(Span, String)>,
@@ -23,6 +26,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A load error: the policy is refused (spec §1.8).
     pub fn error(path: impl Into<String>, message: impl Into<String>, span: Span) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -35,6 +39,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning with its stable code (one listed in [`CODES`]).
     pub fn warning(code: &'static str, path: impl Into<String>, message: impl Into<String>, span: Span) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -43,16 +48,17 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_related(mut self, span: Span, note: impl Into<String>) -> Self {
+    pub(crate) fn with_related(mut self, span: Span, note: impl Into<String>) -> Self {
         self.related.push((span, note.into()));
         self
     }
 
-    pub fn with_help(mut self, help: Option<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: Option<String>) -> Self {
         self.help = help;
         self
     }
 
+    /// Whether this is an error rather than a warning.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -71,7 +77,9 @@ impl std::fmt::Display for Diagnostic {
 /// A warning code and what it means, for tools' rule tables (SARIF).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Code {
+    /// The code, e.g. `IAM-UNKNOWN-KEY`.
     pub id: &'static str,
+    /// What the code means, in one sentence.
     pub title: &'static str,
 }
 

@@ -9,14 +9,19 @@ use crate::principal::Strength;
 use crate::request::{Caller, Request, ResourceKind};
 use crate::special::{self, SpecialAction};
 
+/// The result of evaluating a request (spec §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
+    /// Some statement allows and every applicable policy type lets it through.
     Allow,
+    /// A matching `Deny` statement: it overrides every allow.
     ExplicitDeny,
+    /// No explicit deny, but nothing (or not every required policy type) allows: the default.
     ImplicitDeny,
 }
 
 impl Decision {
+    /// The decision's name, as AWS spells it (`"ExplicitDeny"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Decision::Allow => "Allow",
@@ -35,11 +40,27 @@ impl std::fmt::Display for Decision {
 /// Which policy of a [`PolicySet`] something refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PolicyRef {
+    /// `identity_policies[i]`.
     Identity(usize),
+    /// The resource-based policy.
     Resource,
-    Scp { level: usize, index: usize },
-    Rcp { level: usize, index: usize },
+    /// An SCP: `scps[level][index]`.
+    Scp {
+        /// The organization level, root first.
+        level: usize,
+        /// The policy's position within its level.
+        index: usize,
+    },
+    /// An RCP: `rcps[level][index]`.
+    Rcp {
+        /// The organization level, root first.
+        level: usize,
+        /// The policy's position within its level.
+        index: usize,
+    },
+    /// `boundary[i]`: one document of the permissions boundary.
     Boundary(usize),
+    /// The session policy.
     Session,
 }
 
@@ -59,11 +80,17 @@ impl std::fmt::Display for PolicyRef {
 /// The element of a statement that did not match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Element {
+    /// `Principal`: the caller is not named.
     Principal,
+    /// `NotPrincipal`: the caller is named.
     NotPrincipal,
+    /// `Action`: no pattern matches the action.
     Action,
+    /// `NotAction`: a pattern matches the action.
     NotAction,
+    /// `Resource`: no pattern matches the resource.
     Resource,
+    /// `NotResource`: a pattern matches the resource.
     NotResource,
     /// The condition at this index of [`Statement::conditions`].
     Condition(usize),
@@ -72,7 +99,9 @@ pub enum Element {
 /// Whether a statement applies to a request, and if not, the first element that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatementOutcome {
+    /// Every element matched; the strength is how the principal matched (spec §2.6).
     Matched(Strength),
+    /// This element did not match, so the statement does not apply.
     NotMatched(Element),
 }
 
@@ -80,7 +109,12 @@ pub enum StatementOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decider {
     /// A statement decided: the matching Deny, or the Allow that granted.
-    Statement { policy: PolicyRef, index: usize },
+    Statement {
+        /// The policy the statement belongs to.
+        policy: PolicyRef,
+        /// The statement's index in [`Policy::statements`].
+        index: usize,
+    },
     /// The account's root user has full access within its account.
     RootUser,
     /// `sts:GetCallerIdentity` by an authenticated caller: it needs no permission
@@ -90,10 +124,12 @@ pub enum Decider {
     Implicit(ImplicitReason),
 }
 
+/// Which required allow was missing when a request ends in an implicit deny (spec §4.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ImplicitReason {
     /// SCP level `level` (0 = root) has no Allow for the request.
     ScpLevelDoesNotAllow {
+        /// The SCP level, 0 being the organization root.
         level: usize,
     },
     /// Anonymous and service callers, and cross-account requests, need a resource-policy Allow.
@@ -103,8 +139,11 @@ pub enum ImplicitReason {
     /// Assuming a role, tagging its session or setting its source identity needs
     /// the role's trust policy to allow.
     TrustPolicyDoesNotAllow,
+    /// No identity-policy statement allows (and no resource policy allows alone).
     IdentityPolicyDoesNotAllow,
+    /// The permissions boundary does not allow the request.
     BoundaryDoesNotAllow,
+    /// The session policy does not allow the request.
     SessionPolicyDoesNotAllow,
 }
 
@@ -123,6 +162,7 @@ impl Decider {
 }
 
 impl ImplicitReason {
+    /// The reason in words, for reports.
     pub fn describe(self) -> String {
         match self {
             ImplicitReason::ScpLevelDoesNotAllow { level } => {
@@ -156,12 +196,15 @@ fn owner_root_on_bucket_policy(request: &Request) -> bool {
 /// A decision and what decided it. Copy, and computed without allocating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Outcome {
+    /// The decision.
     pub decision: Decision,
+    /// What decided it.
     pub decider: Decider,
 }
 
 /// Sees every statement that evaluation looks at.
 pub trait Observer {
+    /// Called once per statement evaluated, with its outcome.
     fn statement(&mut self, policy: PolicyRef, index: usize, outcome: StatementOutcome);
 }
 
@@ -176,8 +219,11 @@ impl Observer for NoTrace {
 /// One statement's outcome, as recorded by [`PolicySet::explain`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatementTrace {
+    /// The policy the statement belongs to.
     pub policy: PolicyRef,
+    /// The statement's index in [`Policy::statements`].
     pub index: usize,
+    /// Whether it matched, and if not, the element that failed.
     pub outcome: StatementOutcome,
 }
 
@@ -192,6 +238,7 @@ pub enum Note {
 }
 
 impl Note {
+    /// The note in words, for reports.
     pub fn describe(self) -> String {
         match self {
             Note::RcpsNotApplicable => format!(
@@ -209,9 +256,12 @@ impl Note {
     }
 }
 
+/// A decision with its trace, from [`PolicySet::explain`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
+    /// The decision and what decided it.
     pub outcome: Outcome,
+    /// Every statement evaluated, in evaluation order.
     pub statements: Vec<StatementTrace>,
     /// What evaluation skipped, and why.
     pub notes: Vec<Note>,
@@ -315,7 +365,9 @@ fn scan<O: Observer>(
 /// levels of the resource's account, and the resource's own policy.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PolicySet {
+    /// The caller's identity policies (attached to the user or role).
     pub identity: Vec<Policy>,
+    /// The resource-based policy (bucket policy, key policy, trust policy).
     pub resource: Option<Policy>,
     /// One list per level, root first. Every level must allow.
     pub scps: Vec<Vec<Policy>>,
@@ -323,10 +375,12 @@ pub struct PolicySet {
     pub rcps: Vec<Vec<Policy>>,
     /// The boundary's documents; the boundary allows what any of them allows.
     pub boundary: Vec<Policy>,
+    /// The session policy, when the caller is a session given one.
     pub session: Option<Policy>,
 }
 
 impl PolicySet {
+    /// The policy a [`PolicyRef`] names, if the set holds it.
     pub fn policy(&self, at: PolicyRef) -> Option<&Policy> {
         match at {
             PolicyRef::Identity(i) => self.identity.get(i),
@@ -394,7 +448,7 @@ impl PolicySet {
         }
     }
 
-    pub fn evaluate_with<O: Observer>(&self, request: &Request, observer: &mut O) -> Outcome {
+    pub(crate) fn evaluate_with<O: Observer>(&self, request: &Request, observer: &mut O) -> Outcome {
         let caller = request.caller();
         let (service, name) = request.action_parts_lower();
         // sts:GetCallerIdentity needs no permission and cannot be denied (spec §4.5);

@@ -15,8 +15,11 @@ use crate::PolicySet;
 /// The literals a policy set mentions, for biased request generation.
 #[derive(Debug, Clone, Default)]
 pub struct Literals {
+    /// Callers worth trying: common kinds plus those the policies name.
     pub principals: Vec<String>,
+    /// Actions worth trying, the policies' patterns filled in.
     pub actions: Vec<String>,
+    /// Resources worth trying, the policies' patterns filled in.
     pub resources: Vec<String>,
     /// Each condition key with the values worth trying.
     pub keys: Vec<(String, Vec<String>)>,
@@ -27,6 +30,7 @@ fn fill(pattern: &str, filler: &str) -> String {
 }
 
 impl Literals {
+    /// The literals of every policy in the set.
     pub fn of(set: &PolicySet) -> Literals {
         let mut l = Literals {
             principals: vec![
@@ -206,6 +210,7 @@ pub const CONDITIONS: &[&str] = &[
     r#""BinaryEquals":{"aws:ResourceTag/blob":"aGVsbG8="}"#,
     r#""StringNotEqualsIfExists":{"aws:PrincipalTag/team":"ops"}"#,
 ];
+/// Action patterns the generators draw from: exact, prefix, suffix and whole-service wildcards.
 pub const ACTIONS: &[&str] = &[
     "*",
     "s3:*",
@@ -215,6 +220,7 @@ pub const ACTIONS: &[&str] = &[
     "kms:Decrypt",
     "s3:*Object",
 ];
+/// Resource patterns the generators draw from: bucket, object and wildcard ARNs.
 pub const RESOURCES: &[&str] = &[
     "*",
     "arn:aws:s3:::b",
@@ -222,6 +228,7 @@ pub const RESOURCES: &[&str] = &[
     "arn:aws:s3:::b*",
     "arn:aws:s3:::c/*",
 ];
+/// `Principal` elements the generators draw from: everyone, an account, a role and a service.
 pub const PRINCIPALS: &[&str] = &[
     r#""*""#,
     r#"{"AWS":"111122223333"}"#,
@@ -264,7 +271,9 @@ mod fuzzing {
     /// A generated policy set (identity policies and a resource policy) as JSON.
     #[derive(Debug, Clone)]
     pub struct ArbitraryPolicySet {
+        /// Identity policies, as JSON text.
         pub identity: Vec<String>,
+        /// The resource policy, as JSON text, if any.
         pub resource: Option<String>,
     }
 
@@ -320,6 +329,7 @@ mod fuzzing {
     }
 
     impl ArbitraryPolicySet {
+        /// Reads the policies into a set, leaving out any that fail to load.
         pub fn load(&self) -> PolicySet {
             PolicySet {
                 identity: self
@@ -336,13 +346,18 @@ mod fuzzing {
     /// Index choices for [`Literals::request`]: a request biased to a set's literals.
     #[derive(Debug, Clone, Arbitrary)]
     pub struct ArbitraryRequest {
+        /// Index of the caller in [`Literals::principals`] (modulo its length).
         pub principal: usize,
+        /// Index of the action in [`Literals::actions`] (modulo its length).
         pub action: usize,
+        /// Index of the resource in [`Literals::resources`] (modulo its length).
         pub resource: usize,
+        /// Per context key: its shape (absent, single or set) and two value indices, as [`Literals::request`] reads them.
         pub keys: Vec<(u8, usize, usize)>,
     }
 
     impl ArbitraryRequest {
+        /// The request these choices pick from the set's literals; `None` if it is not a valid request.
         pub fn for_set(&self, set: &PolicySet) -> Option<Request> {
             Literals::of(set).request(self.principal, self.action, self.resource, &self.keys)
         }

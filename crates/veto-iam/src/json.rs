@@ -13,34 +13,50 @@ use crate::span::Span;
 /// Deepest nesting of arrays and objects accepted. Real policies nest about six deep.
 pub const MAX_DEPTH: usize = 128;
 
+/// A JSON value with the byte span it was read from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonValue {
+    /// What the value is.
     pub kind: JsonKind,
+    /// Where it was written.
     pub span: Span,
 }
 
+/// The kinds of JSON value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JsonKind {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// The number exactly as written, e.g. `1.10`.
     Number(String),
+    /// A string, unescaped.
     String(String),
+    /// An array, in source order.
     Array(Vec<JsonValue>),
+    /// An object's members, in source order, duplicates kept.
     Object(Vec<JsonMember>),
 }
 
+/// One member of a JSON object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonMember {
+    /// The key, unescaped.
     pub key: String,
+    /// Where the key was written.
     pub key_span: Span,
+    /// The member's value.
     pub value: JsonValue,
 }
 
+/// Why a text is not JSON veto accepts, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct JsonError {
+    /// What is wrong, in words.
     pub message: String,
+    /// Where the problem is.
     pub span: Span,
 }
 
@@ -53,6 +69,7 @@ impl JsonValue {
         }
     }
 
+    /// The string's text, or `None` for any other kind.
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             JsonKind::String(s) => Some(s),

@@ -1,3 +1,5 @@
+#![warn(missing_docs)]
+
 //! veto's IAM model and evaluator.
 //!
 //! Read policies with [`Policy::parse`] (every element keeps its span, every grammar

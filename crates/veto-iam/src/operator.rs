@@ -3,39 +3,58 @@
 /// How a condition treats a multi-valued key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SetQualifier {
+    /// `ForAllValues:`: every value of the key must match (true when the key is absent or empty, spec §3.1).
     ForAllValues,
+    /// `ForAnyValue:`: at least one value of the key must match.
     ForAnyValue,
 }
 
 /// The type of values an operator compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OperatorFamily {
+    /// `String…` operators.
     String,
+    /// `Numeric…` operators.
     Numeric,
+    /// `Date…` operators.
     Date,
+    /// `Bool`.
     Bool,
+    /// `BinaryEquals`.
     Binary,
+    /// `IpAddress` and `NotIpAddress`.
     Ip,
+    /// `Arn…` operators.
     Arn,
+    /// `Null`: tests whether the key is present.
     Null,
 }
 
 /// How a string operator compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StringMatch {
+    /// `StringEquals`/`StringNotEquals`: byte-for-byte.
     Exact,
+    /// `…IgnoreCase`: ignoring case.
     IgnoreCase,
+    /// `StringLike`/`StringNotLike`: glob with `*` and `?` (spec §2.2).
     Like,
 }
 
 /// The ordering test of a numeric or date operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Comparison {
+    /// `=`.
     Equals,
+    /// `≠` (evaluated as the negation of `Equals`).
     NotEquals,
+    /// `<`.
     LessThan,
+    /// `≤`.
     LessThanEquals,
+    /// `>`.
     GreaterThan,
+    /// `≥`.
     GreaterThanEquals,
 }
 
@@ -58,15 +77,23 @@ macro_rules! base_operators {
     ($($variant:ident => $family:ident, $negated:expr;)*) => {
         /// A condition operator without qualifier or `IfExists`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum BaseOperator { $($variant),* }
+        pub enum BaseOperator {
+            $(
+                #[doc = concat!("The `", stringify!($variant), "` operator (spec §3.2).")]
+                $variant
+            ),*
+        }
 
         impl BaseOperator {
+            /// Every base operator, in declaration order.
             pub const ALL: &'static [BaseOperator] = &[$(BaseOperator::$variant),*];
 
+            /// The operator's name as written in policies (`StringEquals`).
             pub fn name(self) -> &'static str {
                 match self { $(BaseOperator::$variant => stringify!($variant)),* }
             }
 
+            /// The type of values the operator compares.
             pub fn family(self) -> OperatorFamily {
                 match self { $(BaseOperator::$variant => OperatorFamily::$family),* }
             }
@@ -110,6 +137,7 @@ base_operators! {
 }
 
 impl BaseOperator {
+    /// How a string operator compares; `None` for other families.
     pub fn string_match(self) -> Option<StringMatch> {
         use BaseOperator::*;
         match self {
@@ -120,6 +148,7 @@ impl BaseOperator {
         }
     }
 
+    /// The ordering test of a numeric or date operator; `None` for other families.
     pub fn comparison(self) -> Option<Comparison> {
         use BaseOperator::*;
         Some(match self {
@@ -147,15 +176,26 @@ impl BaseOperator {
 /// A full operator as written in a policy, e.g. `ForAnyValue:StringLikeIfExists`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ConditionOperator {
+    /// `ForAllValues:` or `ForAnyValue:`, if written (spec §3.9).
     pub qualifier: Option<SetQualifier>,
+    /// The operator without qualifier or suffix.
     pub base: BaseOperator,
+    /// Whether `IfExists` was written: an absent key then satisfies the condition (spec §3.10).
     pub if_exists: bool,
 }
 
+/// Why an operator name could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OperatorError {
+    /// A name that is no operator.
     #[error("unknown operator {name}{}", suggestion.as_ref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default())]
-    Unknown { name: String, suggestion: Option<String> },
+    Unknown {
+        /// The name as written.
+        name: String,
+        /// The nearest known operator name, if one is close.
+        suggestion: Option<String>,
+    },
+    /// `NullIfExists`, which AWS rejects.
     #[error("`NullIfExists` is not an operator: `Null` already tests whether the key exists")]
     NullIfExists,
 }
@@ -189,6 +229,7 @@ impl ConditionOperator {
         }
     }
 
+    /// The operator's full name, as written in policies.
     pub fn name(&self) -> String {
         let q = match self.qualifier {
             Some(SetQualifier::ForAllValues) => "ForAllValues:",

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 /// JSON array marks a multi-valued key and anything else a single-valued one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContextValue {
+    /// A single-valued key's value.
     Single(String),
+    /// A multi-valued key's values (spec §3.9), possibly empty.
     Multi(Vec<String>),
 }
 
@@ -42,11 +44,13 @@ impl PartialEq for Context {
 
 impl Eq for Context {}
 
+/// A context key given twice (key names ignore case, spec §2.5); holds the second spelling.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("context key `{0}` is given twice (key names ignore case)")]
 pub struct DuplicateContextKey(pub String);
 
 impl Context {
+    /// An empty context.
     pub fn new() -> Self {
         Context::default()
     }
@@ -98,6 +102,7 @@ impl Context {
         }
     }
 
+    /// The value of a key, ignoring ASCII case; `None` when the key is absent.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
         if self.index.is_empty() {
             self.entries
@@ -131,14 +136,17 @@ impl Context {
         }
     }
 
+    /// The keys, as given, with their values, in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
         self.entries.iter().map(|e| (e.key.as_str(), &e.value))
     }
 
+    /// How many keys the context holds.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether the context holds no key.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -147,11 +155,15 @@ impl Context {
 /// An IAM or STS principal ARN, split into the parts matching needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PrincipalArn<'a> {
+    /// The ARN's partition (`aws`, `aws-cn`, …).
     pub partition: &'a str,
+    /// The 12-digit account ID.
     pub account: &'a str,
+    /// Which kind of principal the ARN names.
     pub kind: PrincipalArnKind<'a>,
 }
 
+/// The kinds of principal ARN veto recognises (spec §2.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrincipalArnKind<'a> {
     /// `arn:P:iam::A:root`
@@ -159,9 +171,15 @@ pub enum PrincipalArnKind<'a> {
     /// `arn:P:iam::A:user/path/name`
     User,
     /// `arn:P:iam::A:role/path/name`; `name` is the last path component.
-    Role { name: &'a str },
+    Role {
+        /// The role's name (the last path component).
+        name: &'a str,
+    },
     /// `arn:P:sts::A:assumed-role/role/session`
-    RoleSession { role: &'a str },
+    RoleSession {
+        /// The role's name, as written in the session ARN.
+        role: &'a str,
+    },
     /// `arn:P:sts::A:federated-user/name`
     FederatedUser,
 }
@@ -202,46 +220,66 @@ impl<'a> PrincipalArn<'a> {
 /// Who makes the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
+    /// An unauthenticated caller (`"anonymous"` or `"*"`).
     Anonymous,
     /// An account's root user.
     Root {
+        /// The ARN's partition.
         partition: String,
+        /// The account ID.
         account: String,
     },
+    /// An IAM user, `arn:aws:iam::A:user/path/Name`.
     User {
+        /// The ARN's partition.
         partition: String,
+        /// The user's account.
         account: String,
+        /// The user's ARN.
         arn: String,
     },
     /// A bare role ARN: shorthand for a session of that role.
     Role {
+        /// The ARN's partition.
         partition: String,
+        /// The role's account.
         account: String,
+        /// The role's name (the last path component).
         name: String,
+        /// The role's ARN.
         arn: String,
     },
     /// `arn:aws:sts::A:assumed-role/Role/Session`.
     RoleSession {
+        /// The ARN's partition.
         partition: String,
+        /// The session's account.
         account: String,
+        /// The role's name, as written in the session ARN.
         role: String,
+        /// The session's ARN.
         arn: String,
     },
     /// `arn:aws:sts::A:federated-user/Name`.
     FederatedUser {
+        /// The ARN's partition.
         partition: String,
+        /// The federated user's account.
         account: String,
+        /// The federated user's ARN.
         arn: String,
     },
     /// `codepipeline.amazonaws.com` and the like.
     Service(String),
 }
 
+/// A principal text veto cannot read as a caller; holds the text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unrecognised principal `{0}`: expected \"anonymous\", an account ID, an IAM user, role or root ARN, an STS assumed-role or federated-user ARN, or a service principal such as \"s3.amazonaws.com\"")]
 pub struct BadCaller(pub String);
 
 impl Caller {
+    /// Reads `anonymous`/`*`, an account ID, an IAM or STS principal ARN, or a service principal.
     pub fn parse(text: &str) -> Result<Caller, BadCaller> {
         let bad = || BadCaller(text.to_string());
         if text == "anonymous" || text == "*" {
@@ -305,6 +343,7 @@ impl Caller {
         }
     }
 
+    /// The caller's partition; `None` for anonymous callers and service principals.
     pub fn partition(&self) -> Option<&str> {
         match self {
             Caller::Root { partition, .. }
@@ -344,6 +383,7 @@ pub enum ResourceKind {
     /// An IAM role named by `sts:AssumeRole*`, `sts:TagSession` or
     /// `sts:SetSourceIdentity` ([`crate::special`]): its trust policy must allow.
     RoleToAssume,
+    /// Any other resource (or `*`): no special rule applies.
     Other,
 }
 
@@ -367,19 +407,25 @@ pub struct Request {
     context: Context,
 }
 
+/// Why a request could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadRequest {
+    /// The principal is not a recognised caller.
     #[error(transparent)]
     Caller(#[from] BadCaller),
+    /// The action is not `service:Name`.
     #[error("action `{0}` is not `service:Name`")]
     Action(String),
+    /// The resource is neither `*` nor an ARN.
     #[error("resource `{0}` is neither `*` nor an ARN `arn:partition:service:region:account:resource`")]
     Resource(String),
+    /// The resource account is not a 12-digit account ID.
     #[error("resource_account `{0}` is not a 12-digit account ID")]
     ResourceAccount(String),
 }
 
 impl Request {
+    /// Builds a request, checking and normalising every part (spec §0); `resource_account` defaults to the resource ARN's account, else the caller's.
     pub fn new(
         principal: &str,
         action: &str,
@@ -432,10 +478,12 @@ impl Request {
         })
     }
 
+    /// Who makes the request.
     pub fn caller(&self) -> &Caller {
         &self.caller
     }
 
+    /// The action, `service:Name`, as given.
     pub fn action(&self) -> &str {
         &self.action
     }
@@ -448,14 +496,16 @@ impl Request {
         )
     }
 
+    /// The resource ARN, or `*`, as given.
     pub fn resource(&self) -> &str {
         &self.resource
     }
 
-    pub fn resource_kind(&self) -> ResourceKind {
+    pub(crate) fn resource_kind(&self) -> ResourceKind {
         self.resource_kind
     }
 
+    /// The request context (condition keys and their values).
     pub fn context(&self) -> &Context {
         &self.context
     }

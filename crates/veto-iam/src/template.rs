@@ -15,23 +15,34 @@ pub enum Part {
     /// `${*}`, `${?}` or `${$}`: a literal character.
     Escaped(char),
     /// `${key}` or `${key, 'default'}`; `key` is stored in lower case.
-    Variable { key: String, default: Option<String> },
+    Variable {
+        /// The key, in lower case.
+        key: String,
+        /// The text to use when the key is absent from the context.
+        default: Option<String>,
+    },
 }
 
+/// Policy text with its `${…}` policy variables parsed out (spec §3.12).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
+    /// The pieces, in order.
     pub parts: Vec<Part>,
 }
 
 /// Why `${…}` text is not a valid variable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
+    /// `${` with no closing `}`.
     #[error("`${{` is not closed by `}}`")]
     Unclosed,
+    /// `${}`.
     #[error("empty policy variable `${{}}`")]
     Empty,
+    /// A space in the variable name (only the default may hold one); holds the variable text.
     #[error("policy variable name `{0}` contains a space; only the default may (`${{key, 'default'}}`)")]
     SpaceInName(String),
+    /// A default not written `'text'`; holds the variable text.
     #[error("malformed default in `{0}`: expected `${{key, 'default text'}}`")]
     BadDefault(String),
 }
@@ -71,10 +82,12 @@ impl Template {
         }
     }
 
+    /// Whether the text holds anything but plain text (a variable or an escape).
     pub fn has_variables(&self) -> bool {
         self.parts.iter().any(|p| !matches!(p, Part::Text(_)))
     }
 
+    /// The keys of the variables, lower case, in order.
     pub fn variables(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|p| match p {
             Part::Variable { key, .. } => Some(key.as_str()),
@@ -217,14 +230,18 @@ mod tests {
 /// A wildcard pattern that may hold policy variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GlobValue {
+    /// No variables: compiled once.
     Static(wildcard::Pattern),
+    /// Holds variables: expanded against each request's context.
     Dynamic(Template),
 }
 
 /// Literal text that may hold policy variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextValue {
+    /// No variables: the text itself.
     Static(String),
+    /// Holds variables: expanded against each request's context.
     Dynamic(Template),
 }
 
@@ -268,6 +285,7 @@ impl GlobValue {
 }
 
 impl TextValue {
+    /// Compiles a template; text without variables becomes static.
     pub fn new(template: Template) -> TextValue {
         if template.variables().next().is_none() {
             let mut text = String::new();

@@ -12,20 +12,20 @@ use crate::span::Span;
 use crate::suggest;
 use veto_catalog::{Action, Catalog, KeyType, Service};
 
-pub const UNKNOWN_SERVICE: &str = "IAM-UNKNOWN-SERVICE";
-pub const UNKNOWN_ACTION: &str = "IAM-UNKNOWN-ACTION";
-pub const UNKNOWN_KEY: &str = "IAM-UNKNOWN-KEY";
-pub const KEY_NOT_APPLICABLE: &str = "IAM-KEY-NOT-APPLICABLE";
-pub const OPERATOR_TYPE: &str = "IAM-OPERATOR-TYPE";
-pub const MISSING_QUALIFIER: &str = "IAM-MISSING-QUALIFIER";
-pub const RESOURCE_MISMATCH: &str = "IAM-RESOURCE-MISMATCH";
+pub(crate) const UNKNOWN_SERVICE: &str = "IAM-UNKNOWN-SERVICE";
+pub(crate) const UNKNOWN_ACTION: &str = "IAM-UNKNOWN-ACTION";
+pub(crate) const UNKNOWN_KEY: &str = "IAM-UNKNOWN-KEY";
+pub(crate) const KEY_NOT_APPLICABLE: &str = "IAM-KEY-NOT-APPLICABLE";
+pub(crate) const OPERATOR_TYPE: &str = "IAM-OPERATOR-TYPE";
+pub(crate) const MISSING_QUALIFIER: &str = "IAM-MISSING-QUALIFIER";
+pub(crate) const RESOURCE_MISMATCH: &str = "IAM-RESOURCE-MISMATCH";
 
 /// All catalog findings for a policy, using the embedded catalog.
 pub fn validate(policy: &Policy) -> Vec<Diagnostic> {
     validate_with(policy, veto_catalog::catalog())
 }
 
-pub fn validate_with(policy: &Policy, catalog: &Catalog) -> Vec<Diagnostic> {
+pub(crate) fn validate_with(policy: &Policy, catalog: &Catalog) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for statement in &policy.statements {
         check_statement(statement, catalog, &mut out);

@@ -245,7 +245,7 @@ pub fn base64_decode_each(text: &str, mut sink: impl FnMut(u8) -> bool) -> bool 
     true
 }
 
-pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     base64_decode_each(text, |b| {
         out.push(b);

@@ -62,6 +62,7 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// A pattern from its atoms, with its literal prefix and suffix found once for fast rejection.
     pub fn new(atoms: Vec<Atom>) -> Pattern {
         let prefix = atoms.iter().take_while(|a| matches!(a, Atom::Byte(_))).count();
         let suffix = if prefix == atoms.len() {
@@ -84,6 +85,7 @@ impl Pattern {
         }
     }
 
+    /// The pattern's atoms, in order.
     pub fn atoms(&self) -> &[Atom] {
         &self.atoms
     }
