@@ -916,9 +916,9 @@ pub fn refine(finding: &mut crate::finding::Finding, check: &ast::Check, target:
 
 #[cfg(test)]
 mod tests {
+    use crate::finding::Finding;
     use crate::input::{self, Loaded};
     use crate::ruleset::{RuleSet, SourceFile};
-    use crate::finding::Finding;
 
     fn pack() -> RuleSet {
         RuleSet::load(

@@ -105,7 +105,6 @@ fn policy_pos(target: &Target) -> Pos {
     target.node().get("Statement").map_or(target.pos(), |n| n.pos)
 }
 
-
 /// A proof on every branch of a policy shaped by undecided conditions: it fails
 /// when it fails on every branch, and is undecided when the branches disagree.
 fn prove_branches(

@@ -9,9 +9,9 @@
 //! [`CHUNK_BYTES`] bytes plus one line), in input order. With `parallel`, the
 //! lines of a chunk are answered on every core while the next chunk is read.
 
-use crate::MAX_INPUT_BYTES;
 use crate::render::Source;
 use crate::EXIT_INPUT;
+use crate::MAX_INPUT_BYTES;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufWriter, Write};
