@@ -319,20 +319,12 @@ fn who(request: &Request, policy: &Policy) -> String {
 
 /// "`s3:GetObject` on `arn:…` with aws:SecureTransport=false"
 fn doing(request: &Request) -> String {
-    let context: Vec<String> = request
-        .context()
-        .iter()
-        .map(|(k, v)| match v {
-            ContextValue::Single(s) => format!("{k}={s}"),
-            ContextValue::Multi(items) => format!("{k}=[{}]", items.join(", ")),
-        })
-        .collect();
-    let with = if context.is_empty() {
-        String::new()
-    } else {
-        format!(" with {}", context.join(", "))
-    };
-    format!("`{}` on `{}`{with}", request.action(), request.resource())
+    format!(
+        "`{}` on `{}`{}",
+        request.action(),
+        request.resource(),
+        crate::wording::context_words(request)
+    )
 }
 
 /// A statement's node in the policy's document tree.

@@ -7,6 +7,19 @@ use veto_lang::ast::{self, PathSegment};
 
 /// "s3:ListBucket on arn:aws:s3:::b by anonymous with aws:SecureTransport=false"
 pub fn words(r: &Request) -> String {
+    format!(
+        "{} on {} by {}{}",
+        r.action(),
+        r.resource(),
+        r.caller().to_text(),
+        context_words(r)
+    )
+}
+
+/// " with aws:SecureTransport=false, …" (empty without context). The two time keys
+/// the prover always sets are left out: no rule of the pack reads them, and a
+/// reader would take them for part of the problem.
+pub(crate) fn context_words(r: &Request) -> String {
     use veto_iam::ContextValue;
     let context: Vec<String> = r
         .context()
@@ -17,12 +30,11 @@ pub fn words(r: &Request) -> String {
             ContextValue::Multi(items) => format!("{k}=[{}]", items.join(", ")),
         })
         .collect();
-    let with = if context.is_empty() {
+    if context.is_empty() {
         String::new()
     } else {
         format!(" with {}", context.join(", "))
-    };
-    format!("{} on {} by {}{with}", r.action(), r.resource(), r.caller().to_text())
+    }
 }
 
 /// A path a rule reads, in the user's words: `Properties.` and the binding go,
