@@ -81,7 +81,14 @@ impl<'a> Prover<'a> {
         out.extend(sessions);
         out.extend(feds);
         out.extend(services.iter().filter(|s| Caller::parse(s).is_ok()).cloned());
-        out.push("veto-witness.amazonaws.com".into());
+        // One service principal no policy names stands for every such service: a
+        // real one, so a witness is a request AWS could send.
+        if let Some(unnamed) = UNNAMED_SERVICES
+            .iter()
+            .find(|c| !out.iter().any(|o| o.eq_ignore_ascii_case(c)))
+        {
+            out.push((*unnamed).to_string());
+        }
         dedup(&mut out);
         Ok(out)
     }
@@ -427,3 +434,13 @@ pub(crate) fn fresh_account(used: &[String]) -> String {
         .find(|a| !used.contains(a))
         .unwrap_or_else(|| "999999999999".into())
 }
+
+/// Real service principals, in order of preference, to stand for "a service the
+/// policies do not name" (the first one no policy names is used).
+const UNNAMED_SERVICES: &[&str] = &[
+    "lambda.amazonaws.com",
+    "ec2.amazonaws.com",
+    "ecs-tasks.amazonaws.com",
+    "glue.amazonaws.com",
+    "states.amazonaws.com",
+];
