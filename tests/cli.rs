@@ -1362,3 +1362,27 @@ fn prove_rule_on_a_target_it_does_not_apply_to_says_so() {
     );
     assert!(!text(&out.stdout).contains("holds"));
 }
+
+/// A policy inside a template is read from the template's own document tree (no
+/// JSON text in between): a warning and an error in it point at the element.
+#[test]
+fn embedded_policy_findings_point_at_the_element() {
+    let template = b"Resources:\n  Role:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObjekt\n            Resource: '*'\n";
+    let path = scratch("embedded-warning.yaml", template);
+    let out = veto(&["lint", "--format", "json", path.to_str().unwrap()], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "IAM-UNKNOWN-ACTION")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(finding["line"], 9, "{report}");
+    let broken = String::from_utf8_lossy(template).replace("Effect: Allow", "Effect: Alow");
+    let path = scratch("embedded-error.yaml", broken.as_bytes());
+    let out = veto(&["lint", path.to_str().unwrap()], None);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("embedded-error.yaml:8:"), "{stderr}");
+    assert!(stderr.contains("Alow"), "{stderr}");
+}

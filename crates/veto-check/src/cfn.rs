@@ -11,7 +11,7 @@
 //! next to the others'.
 
 use crate::doc::{Node, Origin, Pos, StandIns, Symbolic, Value};
-use crate::policy_doc::{self, PolicyText};
+use crate::policy_doc::{self, PolicyDoc};
 use crate::targets::{Target, TEMPLATE_ACCOUNT};
 use crate::Problem;
 use std::cell::RefCell;
@@ -511,7 +511,7 @@ impl<'n> Template<'n> {
     }
 
     /// A document as a policy, with its text's map back into the template.
-    fn read_policy(&self, node: &Node) -> (Result<Policy, veto_iam::PolicyError>, PolicyText, Node) {
+    fn read_policy(&self, node: &Node) -> (Result<Policy, veto_iam::PolicyError>, PolicyDoc, Node) {
         let mut resolved = self.resolve(node);
         // CloudFormation also takes a policy document as a JSON string (`|` block).
         if let Some(json) = resolved.as_str().and_then(|t| veto_iam::json::parse(t).ok()) {
@@ -527,8 +527,8 @@ impl<'n> Template<'n> {
             };
             resolved = crate::doc::from_json_at(&json, &at);
         }
-        let text = policy_doc::policy_text(&resolved, &mut self.stand_ins.borrow_mut());
-        (Policy::parse(&text.text), text, resolved)
+        let doc = policy_doc::policy_doc(&resolved, &mut self.stand_ins.borrow_mut());
+        (doc.parse(), doc, resolved)
     }
 
     /// The conditions of the `Fn::If`s in a node that the template does not decide.
@@ -553,7 +553,7 @@ impl<'n> Template<'n> {
 
     /// A document read once per assignment of its undecided conditions; `None`
     /// when there are none, too many, or a branch is not a policy.
-    fn read_branches(&self, node: &Node) -> Option<Vec<(String, Policy, PolicyText)>> {
+    fn read_branches(&self, node: &Node) -> Option<Vec<(String, Policy, PolicyDoc)>> {
         let mut conditions = Vec::new();
         self.undecided_conditions(node, &mut conditions);
         if conditions.is_empty() || conditions.len() > MAX_BRANCH_CONDITIONS {
@@ -946,9 +946,10 @@ pub fn with_symmetric(mut node: Node) -> Node {
     node
 }
 
-/// A resolved policy document as JSON text; symbolic parts become stand-ins.
-pub fn policy_text(node: &Node) -> String {
-    policy_doc::policy_text(node, &mut StandIns::default()).text
+/// A resolved policy document read as a policy (no JSON text in between);
+/// symbolic parts become stand-ins.
+pub fn read_policy_tree(node: &Node) -> Result<Policy, veto_iam::PolicyError> {
+    policy_doc::policy_doc(node, &mut StandIns::default()).parse()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use super::eval::{marker, string, sym, text_of, unknowns, world, Evaluator, Scope, World, PREFIXES, R};
 use super::policy;
-use crate::cfn::{arn_account, policy_text, with_symmetric};
+use crate::cfn::{arn_account, read_policy_tree, with_symmetric};
 use crate::doc::{Node, Origin, Pos, Symbolic, Value};
 use crate::targets::{Target, TEMPLATE_ACCOUNT};
 use crate::Problem;
@@ -146,7 +146,7 @@ impl<'e, 'a> Builder<'e, 'a> {
             return Ok(Some(Read::Undecided(reason, Node::new(Value::Map(vec![]), value.pos))));
         };
         let tree = Node { pos: value.pos, ..tree };
-        match Policy::parse(&policy_text(&accounts(&tree))) {
+        match read_policy_tree(&accounts(&tree)) {
             Ok(p) => Ok(Some(Read::Parsed(p, tree))),
             Err(e) => {
                 let mut u = Vec::new();
