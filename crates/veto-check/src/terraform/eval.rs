@@ -10,7 +10,7 @@
 //! Errors (exit 2) are what terraform itself would reject and veto cannot read
 //! past: references to undeclared things, reference cycles, nesting too deep.
 
-use super::load::{local_source, normalize};
+use super::paths::{local_source, normalize};
 use super::Sources;
 use crate::doc::{Node, Origin, Pos, Symbolic, Value};
 use crate::targets::{Target, TEMPLATE_ACCOUNT};
@@ -100,8 +100,21 @@ pub(super) struct Scope<'a> {
 /// Names bound while evaluating: `count`, `each`, `for` variables, dynamic iterators.
 pub(super) type Env = Vec<(String, Node)>;
 
+/// What evaluation needs from the sibling modules that build on it, as function
+/// pointers the loader supplies, so `eval` depends on none of them.
+#[derive(Clone, Copy)]
+pub(super) struct Hooks {
+    /// A function call in an expression (`jsonencode`, `merge`, …).
+    pub call: for<'x> fn(&Evaluator<'x>, &Scope<'x>, &str, Vec<Node>, Pos) -> R<Node>,
+    /// A `data "aws_iam_policy_document"` rendered to its JSON.
+    pub render: for<'x> fn(&Evaluator<'x>, &Scope<'x>, &Decl<'x>, &Env) -> R<String>,
+    /// The evaluated root module mapped onto targets.
+    pub build: for<'x> fn(&Evaluator<'x>, &Rc<Scope<'x>>) -> R<Built>,
+}
+
 pub(super) struct Evaluator<'a> {
     pub sources: &'a Sources,
+    hooks: Hooks,
     defs: &'a [ModuleDef<'a>],
     dirs: &'a [PathBuf],
     /// JSON text veto produced or read (jsonencode, policy documents, heredocs) and
@@ -269,9 +282,10 @@ fn first_unknown(nodes: &[&Node]) -> Option<String> {
 }
 
 impl<'a> Evaluator<'a> {
-    pub(super) fn new(sources: &'a Sources, defs: &'a [ModuleDef<'a>], dirs: &'a [PathBuf]) -> Self {
+    pub(super) fn new(sources: &'a Sources, defs: &'a [ModuleDef<'a>], dirs: &'a [PathBuf], hooks: Hooks) -> Self {
         Evaluator {
             sources,
+            hooks,
             defs,
             dirs,
             json_trees: RefCell::new(HashMap::new()),
@@ -331,9 +345,7 @@ impl<'a> Evaluator<'a> {
             vars.insert(v.name.to_string(), value);
         }
         let root = self.new_scope(root_def, String::new(), vars, None);
-        let mut out = super::targets::Builder::new(self);
-        out.module(&root, 0).map_err(|p| vec![p])?;
-        Ok(out.finish())
+        (self.hooks.build)(self, &root).map_err(|p| vec![p])
     }
 
     /// A variable's default, or an unknown named after it.
@@ -672,7 +684,7 @@ impl<'a> Evaluator<'a> {
                 if namespaced {
                     sym(format!("{name}(…)"), pos)
                 } else {
-                    super::policy::call(self, scope, name, args, pos)?
+                    (self.hooks.call)(self, scope, name, args, pos)?
                 }
             }
             Expression::UnaryOp(u) => {
@@ -1128,7 +1140,7 @@ impl<'a> Evaluator<'a> {
         let v = self.guarded(scope, &key, pos, || {
             let mut objects = Vec::new();
             for (suffix, env) in self.instances(scope, decl.block, decl.file)? {
-                let text = super::policy::render(self, scope, decl, &env)?;
+                let text = (self.hooks.render)(self, scope, decl, &env)?;
                 let object = Node::new(
                     Value::Map(vec![
                         ("json".into(), string(text.clone(), pos)),

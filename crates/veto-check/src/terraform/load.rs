@@ -1,16 +1,16 @@
 //! Reading a module's files: sizes and encodings checked, HCL parsed with spans,
 //! local modules (`source = "./modules/x"`) followed, tfvars collected.
 
-use super::eval::{set_world, unknowns, Decl, Evaluator, ModuleDef, World};
+use super::eval::{set_world, unknowns, Decl, Evaluator, Hooks, ModuleDef, World};
+use super::paths::{local_source, normalize};
 use super::{Failure, Files, Module, Options, Sources};
 use crate::doc::Pos;
 use crate::limits::MAX_INPUT_BYTES;
 use crate::targets::Target;
 use crate::Problem;
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::structure::{Body, Structure};
 use hcl_edit::Span;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// How deep local modules may call local modules.
 const MAX_MODULE_DEPTH: usize = 16;
@@ -35,35 +35,14 @@ pub(super) struct Loader<'t> {
     problems: Vec<Problem>,
 }
 
-/// `a/./b/../c` as `a/c`, so one directory is read once.
-pub(super) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    out
-}
-
-/// The literal `source` of a module block, when it names a local directory.
-pub(super) fn local_source(block: &Block) -> Option<&str> {
-    let source = block.body.get_attribute("source")?;
-    let text = match &source.value {
-        Expression::String(s) => s.value().as_str(),
-        _ => return None,
-    };
-    (text.starts_with("./") || text.starts_with("../")).then_some(text)
-}
+/// The evaluator's calls into its sibling modules: the function library and policy
+/// documents (`policy`) and the mapping onto targets (`targets`). Handed in here so
+/// that `eval` imports neither (both import `eval`).
+const HOOKS: Hooks = Hooks {
+    call: super::policy::call,
+    render: super::policy::render,
+    build: super::targets::build,
+};
 
 impl<'t> Loader<'t> {
     pub(super) fn new(files: Files<'t>, options: Options) -> Self {
@@ -268,7 +247,7 @@ impl<'t> Loader<'t> {
         // Two worlds (see `eval::World`): the second is only needed when the first
         // met an unknown, and its errors are the first's.
         set_world(World::First);
-        let first = Evaluator::new(&self.sources, &defs, &self.dirs);
+        let first = Evaluator::new(&self.sources, &defs, &self.dirs, HOOKS);
         let built = first.run(&tfvars, &self.options.vars);
         let module_dirs = self.dirs[1..].to_vec();
         let mut chosen = first.chosen.borrow().clone();
@@ -279,7 +258,7 @@ impl<'t> Loader<'t> {
                 return Ok((targets, warnings, None));
             }
             set_world(World::Second);
-            let second = Evaluator::new(&self.sources, &defs, &self.dirs);
+            let second = Evaluator::new(&self.sources, &defs, &self.dirs, HOOKS);
             let other = second.run(&tfvars, &self.options.vars);
             set_world(World::First);
             for c in second.chosen.borrow().iter() {

@@ -12,16 +12,17 @@
 //! A module's files share one line numbering (each file's lines follow the
 //! previous file's), so a `Pos` names a file too; `Sources::locate` splits it.
 //!
-//! `eval`, `policy`, `targets` and `load` call each other on purpose: they are one
-//! evaluator split by topic (a `jsonencode` or policy-document call inside an
-//! expression re-enters evaluation; module calls load files lazily as they are
-//! evaluated). `eval.rs` is over 600 lines for the same reason: it is terraform's
-//! expression language (operators, templates, `for`, splats, functions), one match
-//! over its syntax, and splitting it would separate each form from its rules.
+//! No module imports one that imports it back: `policy` and `targets` build on
+//! `eval`; `eval` reaches them only through the function pointers in
+//! `eval::Hooks`, which `load` (which builds on all three) hands in; `paths` is a
+//! leaf. `eval.rs` is over 600 lines on purpose: it is terraform's expression
+//! language (operators, templates, `for`, splats, references), one match over its
+//! syntax, and splitting it would separate each form from its rules.
 
 mod eval;
 mod json;
 mod load;
+mod paths;
 mod policy;
 mod targets;
 #[cfg(test)]

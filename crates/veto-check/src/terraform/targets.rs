@@ -4,7 +4,7 @@
 //! `artifact_bucket`, `artifact_key` and `cross_account`, KMS keys in CloudFormation
 //! shape, and every IAM policy for the catalog findings.
 
-use super::eval::{marker, string, sym, text_of, unknowns, world, Evaluator, Scope, World, PREFIXES, R};
+use super::eval::{marker, string, sym, text_of, unknowns, world, Built, Evaluator, Scope, World, PREFIXES, R};
 use super::policy;
 use crate::cfn::{arn_account, read_policy_tree, with_symmetric};
 use crate::doc::{Node, Origin, Pos, Symbolic, Value};
@@ -111,6 +111,13 @@ fn accounts(node: &Node) -> Node {
 
 fn first<'n>(node: &'n Node, block: &str) -> Option<&'n Node> {
     node.get(block).and_then(|b| b.as_list().first())
+}
+
+/// The evaluated root module mapped onto targets (the evaluator's `build` hook).
+pub(super) fn build<'a>(ev: &Evaluator<'a>, root: &Rc<Scope<'a>>) -> R<Built> {
+    let mut out = Builder::new(ev);
+    out.module(root, 0)?;
+    Ok(out.finish())
 }
 
 impl<'e, 'a> Builder<'e, 'a> {
