@@ -1,6 +1,7 @@
 //! `veto eval --batch` throughput on 20,000 generated cases, through the real binary.
 //!
 //! Run: `cargo bench --bench batch`
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use std::io::Write;
 use std::process::{Command, Stdio};

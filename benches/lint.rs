@@ -3,6 +3,7 @@
 //! generated policy files using both cores.
 //!
 //! Run: `cargo bench --bench lint`
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use std::process::Command;
 

@@ -1,4 +1,5 @@
 //! End-to-end tests of the `veto` binary: exit codes, positions, the batch contract.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! test. A line is a `veto eval --batch` case plus `expected` (a decision, or
 //! `"error"` with an optional `error_contains`), `why` (the spec section), and
 //! optionally `note_contains`: text one of the `--explain` trace's notes must hold.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 mod common;
 

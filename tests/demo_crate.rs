@@ -1,5 +1,6 @@
 //! A crate outside this workspace that depends on veto-test by path runs its
 //! suites through `cargo test`, each case a test, with filtering.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use std::process::Command;
 

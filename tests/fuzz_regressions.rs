@@ -1,4 +1,5 @@
 //! Inputs the fuzzers found, replayed through the laws of their targets.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::Path;

@@ -5,6 +5,7 @@
 //! on each Terraform module of `tests/terraform/expected.json` (our own modules and
 //! real ones under `tests/real/terraform/`), exactly the findings and input errors
 //! it lists.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::process::Command;

@@ -2,6 +2,7 @@
 //! (where rules fail and where they pass) and on a template that leaves them
 //! undecided, in every output format, as insta snapshots. A change of wording is
 //! a visible diff in `tests/snapshots/`; `cargo insta review` accepts it.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use std::process::Command;
 

@@ -1,6 +1,7 @@
 //! The prover corpus: each line of `tests/prove/corpus.jsonl` is a `veto prove
 //! --batch` case plus the expected result. Every counterexample or witness is
 //! replayed through the evaluator and checked to lie in the property's set.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Catalog findings as data: each line of `tests/validation/findings.jsonl` is a
 //! policy and the exact finding IDs it must produce (none for a quiet case).
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 mod common;
 

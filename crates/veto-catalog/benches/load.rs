@@ -1,6 +1,7 @@
 //! How long parsing the embedded catalog takes (it happens once, on first use).
 //!
 //! Run: `cargo bench -p veto-catalog --bench load`
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 fn main() {
     divan::main();

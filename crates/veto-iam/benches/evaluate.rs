@@ -3,6 +3,7 @@
 //! (outside the workspace, so the default build never compiles Cedar).
 //!
 //! Run: `cargo bench -p veto-iam --bench evaluate`
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use veto_iam::{Context, ContextValue, Policy, PolicySet, Request};
 

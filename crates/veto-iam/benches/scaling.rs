@@ -3,6 +3,7 @@
 //! the measured ratios.
 //!
 //! Run: `cargo bench -p veto-iam --bench scaling`
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use veto_iam::{Context, ContextValue, Decision, Policy, PolicyKind, PolicySet, Request};
 

@@ -1,4 +1,5 @@
 //! Evaluates the seed requests in a loop, for profilers (`valgrind --tool=callgrind`).
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use veto_iam::{Context, ContextValue, Policy, PolicySet, Request};
 

@@ -1,4 +1,5 @@
 //! The evaluator's laws, checked by proptest on generated policies and requests.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use proptest::prelude::*;
 use serde_json::{json, Value};

@@ -1,6 +1,7 @@
 //! Evaluation allocates nothing: a counting global allocator (per thread) watches `evaluate`
 //! on the seed policy, on policies with variables (after their scratch buffers
 //! have grown once), and on every operator family.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use veto_iam::{Context, ContextValue, Policy, PolicySet, Request};
 

@@ -1,6 +1,7 @@
 //! The README's example: a property test over your own bucket policy in a few
 //! lines, with requests biased to the policy's own literals.
 #![cfg(feature = "proptest")]
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use proptest::prelude::*;
 use veto_iam::generate::strategies::requests_for;

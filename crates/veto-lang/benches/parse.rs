@@ -1,6 +1,7 @@
 //! Start-up cost of the embedded rule pack: parsing, and parsing plus checking.
 //!
 //! Run: `cargo bench -p veto-lang --bench parse`
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 fn main() {
     divan::main();

@@ -1,4 +1,5 @@
 //! Parses, checks and formats the files named on the command line (a dev aid).
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 fn main() {
     for path in std::env::args().skip(1) {

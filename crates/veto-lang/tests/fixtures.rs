@@ -1,6 +1,7 @@
 //! Fixture folders: every `ok/*.veto` parses and checks with no diagnostic and is
 //! already formatted; every `err/*.veto` produces diagnostics whose rendering
 //! equals `err/*.expected` (positions included). `VETO_BLESS=1` rewrites them.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::{Path, PathBuf};

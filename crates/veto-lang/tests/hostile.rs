@@ -1,5 +1,6 @@
 //! Hostile input: deep nesting, huge files, unterminated strings. Each gives a
 //! positioned error; none panics or overflows the stack.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use veto_lang::parse;
 use veto_lang::parse::{MAX_DEPTH, MAX_SOURCE_BYTES};

@@ -1,5 +1,6 @@
 //! Laws of the formatter, on generated syntax trees: formatting is idempotent, and
 //! parse → format → parse gives the same tree (spans aside).
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use proptest::prelude::*;
 use veto_lang::ast::*;

@@ -2,6 +2,7 @@
 //! of statements (1, 10, 100, 1,000).
 //!
 //! Run: `cargo bench -p veto-prove --bench prove`
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use veto_iam::{json, Policy, PolicySet};
 use veto_prove::{property::read_property, prove, Limits, Property, Verdict};

@@ -4,6 +4,7 @@
 //! statements, and `public`/`diff` over many account grants.
 //!
 //! Run: `cargo bench -p veto-prove --bench shapes`
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use veto_iam::{json, Policy, PolicySet};
 use veto_prove::{new_access, property::read_property, prove, public_access, Limits, Property, Verdict};

@@ -1,4 +1,5 @@
 //! Proves the seed's object-TLS property in a loop, for profilers.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use veto_iam::{json, Policy, PolicySet};
 use veto_prove::{property::read_property, prove, Limits};

@@ -2,6 +2,7 @@
 //! draw on every operator family. Every returned request is replayed; every
 //! `holds` for *every* (and `fails` for *some*) must survive 10,000 sampled
 //! requests, biased to the policies' own literals and their boundaries.
+#![allow(clippy::unwrap_used)] // tests, benches and examples may unwrap
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
