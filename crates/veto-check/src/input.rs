@@ -195,13 +195,12 @@ fn load_wrapped(text: &str, wrapped: &cli_output::Wrapped, file_pos: &dyn Fn(usi
 
 fn load_policy(root: &Node, json_value: Option<&json::JsonValue>, file_pos: &dyn Fn(usize) -> Pos) -> Loaded {
     // JSON is read as written; YAML through its tree, with positions mapped back.
-    let yaml_doc = json_value
-        .is_none()
-        .then(|| crate::policy_doc::policy_doc(root, &mut StandIns::default()));
-    let parsed = match (json_value, &yaml_doc) {
-        (Some(v), _) => Policy::from_json(v),
-        (None, Some(d)) => d.parse(),
-        (None, None) => unreachable!("one of the two is set"),
+    let (parsed, yaml_doc) = match json_value {
+        Some(v) => (Policy::from_json(v), None),
+        None => {
+            let doc = crate::policy_doc::policy_doc(root, &mut StandIns::default());
+            (doc.parse(), Some(doc))
+        }
     };
     let at = |d: &Diagnostic| match &yaml_doc {
         None => file_pos(d.span.start),

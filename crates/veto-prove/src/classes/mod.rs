@@ -69,3 +69,16 @@ pub(crate) fn format_pattern(format: &str, partition: &str) -> CharPattern {
     }
     CharPattern::from_syms(syms)
 }
+
+/// A statement's conditions as text, for keys that group statements which differ
+/// only in one element (resources, principals).
+pub(crate) fn conditions_key(statement: &veto_iam::Statement) -> Vec<String> {
+    statement
+        .conditions
+        .iter()
+        .map(|c| {
+            let values: Vec<&str> = c.values.iter().map(|v| v.text.as_str()).collect();
+            format!("{:?}|{}|{values:?}", c.operator, c.key_lower)
+        })
+        .collect()
+}

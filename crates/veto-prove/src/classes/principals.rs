@@ -129,14 +129,7 @@ impl<'a> Prover<'a> {
             .iter()
             .map(|t| {
                 let s = t.statement;
-                let conditions: Vec<String> = s
-                    .conditions
-                    .iter()
-                    .map(|c| {
-                        let values: Vec<&str> = c.values.iter().map(|v| v.text.as_str()).collect();
-                        format!("{:?}|{}|{values:?}", c.operator, c.key_lower)
-                    })
-                    .collect();
+                let conditions = super::conditions_key(s);
                 let key = format!(
                     "{}|{:?}|{:?}|{}|{:?}|{:?}|{conditions:?}",
                     t.set,
